@@ -1,0 +1,3 @@
+"""yakusho (役所): an open-source digital city hall for Japanese municipalities."""
+
+__version__ = "0.1.0"

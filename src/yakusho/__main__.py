@@ -1,0 +1,5 @@
+import sys
+
+from yakusho.cli import main
+
+sys.exit(main())

@@ -1,0 +1,140 @@
+"""The background worker behind `yakusho worker` and the demo's in-process worker.
+
+It runs tasks from the database queue (django-tasks-db), one at a time per worker; several
+workers may run at once (PostgreSQL hands each task to one of them with SKIP LOCKED). Besides
+tasks it writes a heartbeat, hands tasks claimed by a worker that died back to the queue, and
+runs the periodic jobs of `core.periodic`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import socket
+import threading
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import DatabaseError, close_old_connections
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django_tasks import TaskContext
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
+
+from . import periodic
+from .models import WorkerHeartbeat
+
+logger = logging.getLogger("yakusho.worker")
+
+
+class Worker:
+    def __init__(self, *, worker_id: str | None = None, interval: float = 0.5) -> None:
+        self.worker_id = worker_id or f"{socket.gethostname()[:30]}-{get_random_string(12)}"
+        self.interval = interval
+        self.started_at = timezone.now()
+        self._last_housekeeping = 0.0
+
+    # --- one step at a time, so tests and the demo can drive it ---------------------------
+
+    def run_one(self) -> bool:
+        """Claim and run one ready task. True if there was one."""
+        tasks = DBTaskResult.objects.ready().filter(backend_name="default")
+        try:
+            with exclusive_transaction(tasks.db):
+                db_result = tasks.get_locked()
+                if db_result is not None:
+                    db_result.claim(self.worker_id)
+        except DatabaseError as exc:
+            if is_locked_database_exception(exc):
+                return False
+            raise
+        if db_result is None:
+            return False
+        self._execute(db_result)
+        return True
+
+    def run_until_idle(self, limit: int = 10_000) -> int:
+        """Run ready tasks until none is left; returns how many ran."""
+        ran = 0
+        while ran < limit and self.run_one():
+            ran += 1
+        return ran
+
+    def housekeeping(self) -> None:
+        self.beat()
+        self.requeue_orphans()
+        periodic.run_due_jobs()
+
+    def beat(self) -> None:
+        now = timezone.now()
+        WorkerHeartbeat.objects.update_or_create(
+            worker_id=self.worker_id,
+            defaults={
+                "hostname": socket.gethostname()[:255],
+                "pid": os.getpid(),
+                "started_at": self.started_at,
+                "beat_at": now,
+            },
+        )
+
+    def requeue_orphans(self) -> int:
+        """Tasks left RUNNING by a worker whose heartbeat stopped go back to the queue. Tasks are
+        idempotent, so running one again is safe."""
+        cutoff = timezone.now() - timedelta(seconds=settings.WORKER_STALE_SECONDS)
+        alive = set(
+            WorkerHeartbeat.objects.filter(beat_at__gte=cutoff).values_list("worker_id", flat=True)
+        )
+        requeued = 0
+        for pk, worker_ids in DBTaskResult.objects.running().values_list("pk", "worker_ids"):
+            if worker_ids and worker_ids[-1] not in alive:
+                requeued += DBTaskResult.objects.filter(
+                    pk=pk, status=TaskResultStatus.RUNNING
+                ).update(status=TaskResultStatus.READY)
+        WorkerHeartbeat.objects.filter(beat_at__lt=cutoff).delete()
+        if requeued:
+            logger.warning("Requeued %d task(s) left by workers that stopped", requeued)
+        return requeued
+
+    def _execute(self, db_result: DBTaskResult) -> None:
+        try:
+            task = db_result.task
+            result = db_result.task_result
+            if task.takes_context:
+                value = task.call(TaskContext(task_result=result), *result.args, **result.kwargs)
+            else:
+                value = task.call(*result.args, **result.kwargs)
+            db_result.set_successful(value)
+        except Exception as exc:
+            logger.exception("Task %s (%s) failed", db_result.pk, db_result.task_path)
+            db_result.set_failed(exc)
+
+    # --- the loop --------------------------------------------------------------------------
+
+    def run(self, stop: threading.Event) -> None:
+        logger.info("Worker %s started", self.worker_id)
+        try:
+            while not stop.is_set():
+                try:
+                    close_old_connections()
+                    if (
+                        time.monotonic() - self._last_housekeeping
+                        >= settings.WORKER_HEARTBEAT_SECONDS
+                    ):
+                        self.housekeeping()
+                        self._last_housekeeping = time.monotonic()
+                    if not self.run_one():
+                        stop.wait(self.interval)
+                except DatabaseError as exc:
+                    # The database may be restarting; keep trying rather than dying.
+                    logger.warning("Database unavailable (%s); retrying", exc)
+                    close_old_connections()
+                    stop.wait(max(self.interval, 2.0))
+        finally:
+            with contextlib.suppress(DatabaseError):
+                WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
+            close_old_connections()
+            logger.info("Worker %s stopped", self.worker_id)

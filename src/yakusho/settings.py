@@ -1,0 +1,284 @@
+"""Settings for yakusho.
+
+Every value a deployment may change is read here, from the environment, through `env()`.
+Nothing else in the code base reads `os.environ` for configuration. The README's
+configuration table lists every variable.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+import tempfile
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env(name: str, default: object = None, *, cast: type | str = str) -> object:
+    """Read one setting from the environment.
+
+    `cast` is `str`, `bool`, `int` or `"list"` (comma-separated). A value that cannot be
+    read raises ImproperlyConfigured naming the variable, so the command line can print one
+    clear line instead of a traceback.
+    """
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    raw = raw.strip()
+    if cast is bool:
+        if raw.lower() in _TRUE:
+            return True
+        if raw.lower() in _FALSE:
+            return False
+        raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}.")
+    if cast is int:
+        try:
+            return int(raw)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
+    if cast == "list":
+        return [item.strip() for item in raw.split(",") if item.strip()]
+    return raw
+
+
+def _data_dir() -> Path:
+    # The test suite keeps its secret key and files out of ./var unless told otherwise.
+    default = tempfile.mkdtemp(prefix="yakusho-test-") if TESTING else "var"
+    path = Path(str(env("YAKUSHO_DATA_DIR", default))).expanduser().resolve()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"The data folder {path} is not writable ({exc.strerror}). "
+            "Set YAKUSHO_DATA_DIR to a folder this user can write."
+        ) from None
+    return path
+
+
+def _secret_key(data_dir: Path) -> str:
+    """The key from YAKUSHO_SECRET_KEY, else from the data folder, generated on first run."""
+    configured = env("YAKUSHO_SECRET_KEY")
+    if configured:
+        return str(configured)
+    key_file = data_dir / "secret_key"
+    try:
+        # O_EXCL: two processes starting at once must not write two different keys.
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(64))
+    return key_file.read_text().strip()
+
+
+TESTING = "pytest" in sys.modules
+DATA_DIR = _data_dir()
+SECRET_KEY = _secret_key(DATA_DIR)
+DEBUG = bool(env("YAKUSHO_DEBUG", False, cast=bool))
+# The demo city: demo plugins, demo accounts and a visible 「デモ環境」 marker on every page.
+DEMO = bool(env("YAKUSHO_DEMO", False, cast=bool))
+# Behind TLS (directly or through a proxy). Off for the local demo and the test suite, which
+# serve plain HTTP on loopback.
+HTTPS = bool(env("YAKUSHO_HTTPS", not (DEBUG or DEMO or TESTING), cast=bool))
+# Which URL sets this node serves (all, portal or office): the residents' side can face the
+# internet while the office stays on the closed network.
+ROLE = str(env("YAKUSHO_ROLE", "all"))
+if ROLE not in {"all", "portal", "office"}:
+    raise ImproperlyConfigured(f"YAKUSHO_ROLE must be all, portal or office, not {ROLE!r}.")
+
+_local_hosts = ["127.0.0.1", "localhost", "[::1]"]
+ALLOWED_HOSTS = env("YAKUSHO_ALLOWED_HOSTS", _local_hosts if DEBUG or DEMO else [], cast="list")
+CSRF_TRUSTED_ORIGINS = env("YAKUSHO_CSRF_TRUSTED_ORIGINS", [], cast="list")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "yakusho.core",
+    "yakusho.accounts",
+    "yakusho.portal",
+    "yakusho.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "yakusho.urls"
+WSGI_APPLICATION = "yakusho.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "yakusho.core.context_processors.site",
+            ],
+        },
+    }
+]
+
+# --- Database -------------------------------------------------------------------------------
+
+_default_db_url = f"sqlite:///{DATA_DIR / 'yakusho.sqlite3'}"
+_db_url = str(env("DATABASE_URL", _default_db_url))
+_DB_URL_HELP = "use sqlite:///path/to/file or postgres://user:password@host:port/name"
+try:
+    _db = dj_database_url.parse(
+        _db_url, conn_max_age=int(env("YAKUSHO_DB_CONN_MAX_AGE", 60, cast=int))
+    )
+except ValueError:
+    _db = {"ENGINE": _db_url.split(":", 1)[0] or "(none)"}
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    _db["OPTIONS"] = {
+        # Writers queue instead of failing, and take the write lock when they begin, so two
+        # transactions never deadlock upgrading a read lock.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+            "PRAGMA cache_size=-20000; PRAGMA temp_store=MEMORY;"
+        ),
+    }
+    _db["CONN_MAX_AGE"] = None if not TESTING else 0
+elif _db["ENGINE"] == "django.db.backends.postgresql":
+    _db.setdefault("OPTIONS", {})["connect_timeout"] = 5
+    _db["CONN_HEALTH_CHECKS"] = True
+else:
+    _kind = _db["ENGINE"].rsplit(".", 1)[-1]
+    raise ImproperlyConfigured(
+        f"DATABASE_URL points at an unsupported database ({_kind}); {_DB_URL_HELP}."
+    )
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Background tasks ----------------------------------------------------------------------
+
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": [],
+    }
+}
+# A worker that has not written its heartbeat for this long is considered gone: /readyz
+# reports it and its claimed tasks are handed to another worker.
+WORKER_HEARTBEAT_SECONDS = 10
+WORKER_STALE_SECONDS = int(env("YAKUSHO_WORKER_STALE_SECONDS", 60, cast=int))
+
+# --- Internationalisation -------------------------------------------------------------------
+
+LANGUAGE_CODE = "ja"
+LANGUAGES = [("ja", "日本語")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Asia/Tokyo"
+USE_I18N = True
+USE_TZ = True
+
+# Offices close from 12/29 to 1/3 in most Japanese cities; a city may set its own range.
+YEAR_END_CLOSURE = str(env("YAKUSHO_YEAR_END_CLOSURE", "12-29..01-03"))
+
+# --- Static files ---------------------------------------------------------------------------
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+MEDIA_ROOT = DATA_DIR / "media"
+_serve_from_source = DEBUG or DEMO or TESTING
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if _serve_from_source
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = _serve_from_source
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Security -------------------------------------------------------------------------------
+
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_SSL_REDIRECT = HTTPS and bool(env("YAKUSHO_SSL_REDIRECT", True, cast=bool))
+SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS and bool(env("YAKUSHO_HSTS_PRELOAD", True, cast=bool))
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if env("YAKUSHO_TRUST_X_FORWARDED_PROTO", False, cast=bool):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Health probes come from the load balancer over plain HTTP on the internal network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# --- Mail -----------------------------------------------------------------------------------
+
+EMAIL_BACKEND = str(
+    env(
+        "YAKUSHO_EMAIL_BACKEND",
+        "django.core.mail.backends.filebased.EmailBackend"
+        if DEMO or DEBUG
+        else "django.core.mail.backends.smtp.EmailBackend",
+    )
+)
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_HOST = str(env("YAKUSHO_EMAIL_HOST", "localhost"))
+EMAIL_PORT = int(env("YAKUSHO_EMAIL_PORT", 25, cast=int))
+EMAIL_HOST_USER = str(env("YAKUSHO_EMAIL_USER", ""))
+EMAIL_HOST_PASSWORD = str(env("YAKUSHO_EMAIL_PASSWORD", ""))
+EMAIL_USE_TLS = bool(env("YAKUSHO_EMAIL_TLS", False, cast=bool))
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = str(env("YAKUSHO_EMAIL_FROM", "no-reply@yakusho.localhost"))
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Logging --------------------------------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": str(env("YAKUSHO_LOG_LEVEL", "INFO"))},
+    "loggers": {
+        "django.server": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+        "django_tasks_db": {"level": "WARNING"},
+        # The demo prints its own summary; worker start/stop lines would only clutter it.
+        "yakusho.worker": {"level": "WARNING" if DEMO else "INFO"},
+    },
+}

@@ -1,0 +1,166 @@
+"""The `yakusho` command, run as a person runs it."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import urllib.request
+from importlib.metadata import entry_points
+
+import pytest
+
+from yakusho.cli import build_parser
+
+from .process import free_port, read_rest, read_until, run_yakusho, start_yakusho, yakusho_env
+
+PRODUCTION = {
+    "YAKUSHO_ALLOWED_HOSTS": "city.example.jp,127.0.0.1",
+    "YAKUSHO_SECRET_KEY": "k" * 20 + "-production-secret-for-tests-only-" + "z" * 20,
+}
+
+
+def test_console_script_is_installed():
+    scripts = {ep.name: ep.value for ep in entry_points(group="console_scripts")}
+    assert scripts["yakusho"] == "yakusho.cli:main"
+
+
+@pytest.mark.parametrize(
+    "argv", [[], ["demo"], ["serve"], ["worker"], ["check"], ["audit"], ["audit", "verify"]]
+)
+def test_every_subcommand_has_help(argv, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        build_parser().parse_args([*argv, "--help"])
+    assert exit_info.value.code == 0
+    assert "usage: yakusho" in capsys.readouterr().out
+
+
+def _one_clear_line(result):
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("yakusho: ")
+    return lines[0]
+
+
+def test_unsupported_database_url(tmp_path):
+    line = _one_clear_line(
+        run_yakusho("check", env=yakusho_env(tmp_path, DATABASE_URL="mysql://x/y"))
+    )
+    assert "DATABASE_URL" in line
+    assert "postgres://" in line
+
+
+def test_unreachable_database(tmp_path):
+    port = free_port()
+    env = yakusho_env(tmp_path, DATABASE_URL=f"postgres://u:p@127.0.0.1:{port}/yakusho")
+    line = _one_clear_line(run_yakusho("worker", env=env))
+    assert "cannot reach the database" in line
+    assert "DATABASE_URL" in line
+
+
+def test_unwritable_data_folder(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    line = _one_clear_line(run_yakusho("demo", env=yakusho_env(blocker / "data")))
+    assert "not writable" in line
+    assert "YAKUSHO_DATA_DIR" in line
+
+
+def test_port_in_use(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        line = _one_clear_line(run_yakusho("demo", "--port", str(port), env=yakusho_env(tmp_path)))
+    assert f"port {port}" in line
+    assert "--port" in line
+
+
+def test_bad_setting_value_is_named(tmp_path):
+    line = _one_clear_line(run_yakusho("check", env=yakusho_env(tmp_path, YAKUSHO_DEBUG="maybe")))
+    assert "YAKUSHO_DEBUG" in line
+
+
+def test_serve_refuses_debug(tmp_path):
+    line = _one_clear_line(run_yakusho("serve", env=yakusho_env(tmp_path, YAKUSHO_DEBUG="1")))
+    assert "refusing to start" in line
+    assert "YAKUSHO_DEBUG" in line
+
+
+def test_serve_refuses_missing_allowed_hosts(tmp_path):
+    line = _one_clear_line(run_yakusho("serve", env=yakusho_env(tmp_path)))
+    assert "refusing to start" in line
+    assert "YAKUSHO_ALLOWED_HOSTS" in line
+
+
+def test_serve_refuses_unapplied_migrations(tmp_path):
+    line = _one_clear_line(run_yakusho("serve", env=yakusho_env(tmp_path, **PRODUCTION)))
+    assert "unapplied migration" in line
+    assert "yakusho manage migrate" in line
+
+
+def test_production_settings_pass_deploy_checks(tmp_path):
+    env = yakusho_env(tmp_path, **PRODUCTION)
+    assert run_yakusho("manage", "migrate", "-v", "0", env=env).returncode == 0
+    result = run_yakusho("check", "--deploy", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "All checks passed." in result.stdout
+    django_check = run_yakusho("manage", "check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert django_check.returncode == 0, django_check.stdout + django_check.stderr
+    assert "no issues" in django_check.stdout
+    verify = run_yakusho("audit", "verify", env=env)
+    assert verify.returncode == 0
+    assert "Audit log intact" in verify.stdout
+
+
+def test_demo_settings_fail_deploy_checks(tmp_path):
+    result = run_yakusho("check", "--deploy", env=yakusho_env(tmp_path, YAKUSHO_DEMO="1"))
+    assert result.returncode == 1
+    assert "YAKUSHO_DEMO" in result.stdout
+
+
+def _get(url):
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
+        return response.status, response.read().decode()
+
+
+def test_demo_serves_the_city_and_stops_on_ctrl_c(tmp_path):
+    port = free_port()
+    process = start_yakusho("demo", "--port", str(port), env=yakusho_env(tmp_path))
+    try:
+        output = read_until(process, "Press Ctrl-C to stop.")
+        assert f"http://127.0.0.1:{port}/" in output
+        status, body = _get(f"http://127.0.0.1:{port}/")
+        assert status == 200
+        assert "デモ環境" in body
+        assert "秦野市" in body
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 0
+        assert "Stopped." in read_rest(process)
+    finally:
+        process.kill()
+        process.wait()
+
+
+def test_serve_runs_gunicorn_in_production_mode(tmp_path):
+    env = yakusho_env(tmp_path, YAKUSHO_HTTPS="0", **PRODUCTION)
+    assert run_yakusho("manage", "migrate", "-v", "0", env=env).returncode == 0
+    port = free_port()
+    process = start_yakusho("serve", "--port", str(port), "--workers", "1", env=env)
+    try:
+        read_until(process, "Booting worker")
+        status, body = _get(f"http://127.0.0.1:{port}/healthz")
+        assert (status, body) == (200, '{"status": "ok"}')
+        status, body = _get(f"http://127.0.0.1:{port}/")
+        assert status == 200
+        assert "デモ環境" not in body
+        css = body.split('rel="stylesheet" href="')[1].split('"')[0]
+        assert css.startswith("/static/portal/site.")
+        assert css != "/static/portal/site.css"
+        assert _get(f"http://127.0.0.1:{port}{css}")[0] == 200  # hashed name, via whitenoise
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    finally:
+        process.kill()
+        process.wait()
