@@ -47,3 +47,13 @@ def _audit_rows_removed_before_flush(request):
 
     with transaction.atomic():
         _delete_through(2**62)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The cache (local memory in tests) must not carry one test's city into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -156,8 +156,8 @@ def test_serve_runs_gunicorn_in_production_mode(tmp_path):
         assert status == 200
         assert "デモ環境" not in body
         css = body.split('rel="stylesheet" href="')[1].split('"')[0]
-        assert css.startswith("/static/portal/site.")
-        assert css != "/static/portal/site.css"
+        assert css.startswith("/static/yakusho/yakusho.")
+        assert css != "/static/yakusho/yakusho.css"
         assert _get(f"http://127.0.0.1:{port}{css}")[0] == 200  # hashed name, via whitenoise
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0

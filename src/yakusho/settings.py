@@ -113,11 +113,13 @@ INSTALLED_APPS = [
     "yakusho.core",
     "yakusho.accounts",
     "yakusho.portal",
+    "yakusho.office",
     "yakusho.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "yakusho.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -126,6 +128,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "yakusho.core.middleware.PreferencesMiddleware",
+    "yakusho.core.middleware.FuriganaMiddleware",
 ]
 
 ROOT_URLCONF = "yakusho.urls"
@@ -142,6 +146,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
                 "yakusho.core.context_processors.site",
             ],
         },
@@ -198,8 +203,26 @@ WORKER_STALE_SECONDS = int(env("YAKUSHO_WORKER_STALE_SECONDS", 60, cast=int))
 # --- Internationalisation -------------------------------------------------------------------
 
 LANGUAGE_CODE = "ja"
-LANGUAGES = [("ja", "日本語")]
+# Each language is named in itself. Japanese is the source language of every string;
+# やさしい日本語 is a language of its own (a private-use tag, as no standard one exists).
+LANGUAGES = [
+    ("ja", "日本語"),
+    ("ja-x-easy", "やさしい にほんご"),
+    ("en", "English"),
+    ("zh-hans", "简体中文"),
+    ("ko", "한국어"),
+    ("es", "Español"),
+    ("pt-br", "Português"),
+    ("tl", "Tagalog"),
+    ("vi", "Tiếng Việt"),
+    ("th", "ไทย"),
+    ("ne", "नेपाली"),
+    ("id", "Bahasa Indonesia"),
+]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = HTTPS
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True

@@ -6,4 +6,6 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("display/", views.display, name="display"),
+    path("accessibility/", views.accessibility, name="accessibility"),
 ]

@@ -1,0 +1,115 @@
+"""Middleware: a strict Content-Security-Policy, remembered language and display preferences,
+and furigana on residents' pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import is_valid_path
+from django.utils import translation
+
+from .japanese.furigana import add_ruby
+from .preferences import (
+    JAPANESE_LANGUAGES,
+    display_preferences,
+    is_supported_language,
+    split_language_prefix,
+)
+
+# No inline script or style anywhere: every script and stylesheet is a file from this origin.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "object-src 'none'",
+    ]
+)
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(self), payment=(), usb=()"
+# Paths outside the language-prefixed site.
+UNPREFIXED = ("/api/", "/static/", "/media/", "/healthz", "/readyz")
+
+
+class ContentSecurityPolicyMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+
+class PreferencesMiddleware:
+    """Remembers the language a visitor last used (cookie, and their account when signed in),
+    sends an unprefixed URL to that language, and answers an unknown language code with the
+    Japanese page instead of an error."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        code, rest = split_language_prefix(request.path_info)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if code is None and signed_in and is_supported_language(user.preferred_language):
+            # LocaleMiddleware redirects unprefixed URLs to the active language.
+            translation.activate(user.preferred_language)
+            request.LANGUAGE_CODE = user.preferred_language
+
+        response = self.get_response(request)
+
+        if is_supported_language(code):
+            if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != code:
+                response.set_cookie(
+                    settings.LANGUAGE_COOKIE_NAME,
+                    code,
+                    max_age=settings.LANGUAGE_COOKIE_AGE,
+                    samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                    secure=settings.LANGUAGE_COOKIE_SECURE,
+                )
+            if signed_in and user.preferred_language != code:
+                get_user_model().objects.filter(pk=user.pk).update(preferred_language=code)
+        elif (
+            code is not None
+            and response.status_code == 404
+            and not request.path_info.startswith(UNPREFIXED)
+        ):
+            target = f"/{settings.LANGUAGE_CODE}{rest}"
+            if not is_valid_path(target):
+                target = f"/{settings.LANGUAGE_CODE}/"
+            return HttpResponseRedirect(target)
+        return response
+
+
+class FuriganaMiddleware:
+    """Adds ruby readings to residents' HTML pages when the visitor asked for furigana."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and response.get("Content-Type", "").startswith("text/html")
+            and getattr(request, "LANGUAGE_CODE", "") in JAPANESE_LANGUAGES
+            and not split_language_prefix(request.path_info)[1].startswith("/office/")
+            and display_preferences(request).furigana
+        ):
+            response.content = add_ruby(response.content.decode(response.charset)).encode(
+                response.charset
+            )
+            response.headers.pop("Content-Length", None)
+        return response

@@ -1,0 +1,134 @@
+"""Template tags of the component library (documented on the office's component page)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms, template
+from django.core.paginator import Page
+from django.utils.translation import gettext as _
+
+from yakusho.core.japanese.wareki import WarekiError, format_wareki
+
+register = template.Library()
+
+_INPUT_CLASSES = {
+    forms.Select: "select",
+    forms.SelectMultiple: "select",
+    forms.Textarea: "textarea",
+    forms.ClearableFileInput: "file-input",
+    forms.FileInput: "file-input",
+}
+_CHOICE_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
+
+
+def _field_kind(field: forms.BoundField) -> str:
+    widget = field.field.widget
+    if isinstance(widget, _CHOICE_WIDGETS):
+        return "choices"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.MultiWidget):
+        return "group"
+    return "single"
+
+
+@register.inclusion_tag("components/field.html")
+def field(bound: forms.BoundField, width: str = "", inline: bool = False) -> dict:
+    """A form field with its label, hint, error and the aria attributes that tie them."""
+    hint_id = f"{bound.auto_id}-hint" if bound.help_text else ""
+    error_id = f"{bound.auto_id}-error" if bound.errors else ""
+    described_by = " ".join(i for i in (hint_id, error_id) if i)
+    kind = _field_kind(bound)
+    widget = bound.field.widget
+    css = _INPUT_CLASSES.get(type(widget), "input")
+    if width:
+        css += f" input--{width}"
+    attrs: dict[str, str] = {}
+    if kind in ("single", "group"):
+        attrs["class"] = css
+    if described_by and kind in ("single", "checkbox"):
+        attrs["aria-describedby"] = described_by
+    if bound.errors:
+        attrs["aria-invalid"] = "true"
+    return {
+        "field": bound,
+        "kind": kind,
+        "widget_html": bound.as_widget(attrs=attrs) if kind != "choices" else "",
+        "hint_id": hint_id,
+        "error_id": error_id,
+        "described_by": described_by,
+        "inline": inline,
+    }
+
+
+@register.inclusion_tag("components/error_summary.html")
+def error_summary(*forms_: forms.BaseForm) -> dict:
+    """The list of problems at the top of a form, each linking to its field."""
+    errors = []
+    for form in forms_:
+        if form is None or not form.is_bound:
+            continue
+        errors += [{"href": "", "message": message} for message in form.non_field_errors()]
+        for bound in form:
+            for message in bound.errors:
+                target = bound.auto_id
+                if _field_kind(bound) in ("choices", "group"):
+                    target = f"{bound.auto_id}_0"
+                errors.append({"href": f"#{target}", "message": message})
+    return {"errors": errors}
+
+
+@register.inclusion_tag("components/pagination.html", takes_context=True)
+def pagination(context: template.Context, page: Page) -> dict:
+    request = context["request"]
+    query = request.GET.copy()
+
+    def url(number: int) -> str:
+        query["page"] = number
+        return f"?{query.urlencode()}"
+
+    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return {
+        "page": page,
+        "items": [
+            {"number": n, "url": url(n) if isinstance(n, int) else "", "current": n == page.number}
+            for n in numbers
+        ],
+        "previous_url": url(page.previous_page_number()) if page.has_previous() else "",
+        "next_url": url(page.next_page_number()) if page.has_next() else "",
+    }
+
+
+@register.inclusion_tag("components/steps.html")
+def steps(labels: list[str], current: int) -> dict:
+    """A step indicator; `current` counts from 1."""
+    return {
+        "steps": [
+            {"label": label, "number": i, "current": i == current, "done": i < current}
+            for i, label in enumerate(labels, start=1)
+        ],
+        "current": current,
+        "total": len(labels),
+    }
+
+
+@register.filter
+def wareki(value: dt.date | None) -> str:
+    """2019-05-01 → 「令和元年5月1日」 (dates before 1873 stay in 西暦)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    try:
+        return format_wareki(value)
+    except WarekiError:
+        return value.isoformat()
+
+
+@register.filter
+def yen(value: int | None) -> str:
+    """1234 → 「1,234円」."""
+    if value is None:
+        return ""
+    return _("%(amount)s円") % {"amount": f"{int(value):,}"}
