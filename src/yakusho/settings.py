@@ -100,6 +100,7 @@ if ROLE not in {"all", "portal", "office"}:
 _local_hosts = ["127.0.0.1", "localhost", "[::1]"]
 ALLOWED_HOSTS = env("YAKUSHO_ALLOWED_HOSTS", _local_hosts if DEBUG or DEMO else [], cast="list")
 CSRF_TRUSTED_ORIGINS = env("YAKUSHO_CSRF_TRUSTED_ORIGINS", [], cast="list")
+CSRF_FAILURE_VIEW = "yakusho.core.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -110,8 +111,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "yakusho.core",
     "yakusho.accounts",
+    "yakusho.residents",
     "yakusho.portal",
     "yakusho.office",
     "yakusho.demo",
@@ -126,7 +131,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "yakusho.accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "yakusho.core.middleware.PreferencesMiddleware",
     "yakusho.core.middleware.FuriganaMiddleware",
@@ -148,10 +155,102 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "yakusho.core.context_processors.site",
+                "yakusho.accounts.context_processors.layout",
+                "yakusho.office.context_processors.menu",
+                "yakusho.demo.context_processors.demo",
             ],
         },
     }
 ]
+
+# --- Accounts and identity -------------------------------------------------------------------
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "yakusho.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "yakusho.accounts.passwords.CommonPasswordValidator"},
+    {"NAME": "yakusho.accounts.passwords.NumericPasswordValidator"},
+    {"NAME": "yakusho.accounts.passwords.UserAttributeSimilarityValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "accounts:home"
+ACCOUNT_ADAPTER = "yakusho.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "yakusho.accounts.forms.ResidentLoginForm",
+    "signup": "yakusho.accounts.forms.SignupForm",
+    "reset_password": "yakusho.accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "yakusho.accounts.forms.ResetPasswordKeyForm",
+    "change_password": "yakusho.accounts.forms.ChangePasswordForm",
+    "change_email": "yakusho.accounts.forms.ChangeEmailForm",
+    "reauthenticate": "yakusho.accounts.forms.ReauthenticateForm",
+}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/15m/key",
+    "signup": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "reset_password": "20/m/ip,5/15m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    "login": "30/m/ip",
+}
+MFA_ADAPTER = "yakusho.accounts.adapter.MFAAdapter"
+MFA_FORMS = {
+    "authenticate": "yakusho.accounts.forms.MFAAuthenticateForm",
+    "reauthenticate": "yakusho.accounts.forms.MFAAuthenticateForm",
+    "activate_totp": "yakusho.accounts.forms.ActivateTOTPForm",
+    "deactivate_totp": "yakusho.accounts.forms.DeactivateTOTPForm",
+    "generate_recovery_codes": "yakusho.accounts.forms.GenerateRecoveryCodesForm",
+    "add_webauthn": "yakusho.accounts.forms.AddWebAuthnForm",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = str(env("YAKUSHO_MFA_ISSUER", "yakusho"))
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not HTTPS
+MFA_TRUST_ENABLED = False
+# Staff sessions end after this much inactivity, and in any case after the absolute lifetime.
+STAFF_IDLE_MINUTES = int(env("YAKUSHO_STAFF_IDLE_MINUTES", 30, cast=int))
+STAFF_SESSION_HOURS = int(env("YAKUSHO_STAFF_SESSION_HOURS", 10, cast=int))
+SESSION_COOKIE_AGE = int(env("YAKUSHO_SESSION_DAYS", 14, cast=int)) * 24 * 3600
+# Identity providers offered to residents. counter-code (書かない窓口) is always available.
+IDENTITY_PROVIDERS = env(
+    "YAKUSHO_IDENTITY_PROVIDERS",
+    ["demo", "digital-auth-app"] if DEMO or TESTING else ["digital-auth-app"],
+    cast="list",
+)
+DIGITAL_AUTH_APP = {
+    key: str(env(f"YAKUSHO_DAA_{key.upper()}", ""))
+    for key in (
+        "issuer",
+        "client_id",
+        "client_secret",
+        "authorization_endpoint",
+        "token_endpoint",
+        "userinfo_endpoint",
+        "jwks_uri",
+    )
+}
 
 # --- Database -------------------------------------------------------------------------------
 
@@ -264,6 +363,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# How many reverse proxies sit in front of yakusho; their X-Forwarded-For entries are trusted.
+TRUSTED_PROXIES = int(env("YAKUSHO_TRUSTED_PROXIES", 0, cast=int))
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXIES
 if env("YAKUSHO_TRUST_X_FORWARDED_PROTO", False, cast=bool):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Health probes come from the load balancer over plain HTTP on the internal network.

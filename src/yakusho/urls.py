@@ -7,17 +7,26 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 
 from yakusho import api
+from yakusho.accounts import views as account_views
 from yakusho.core import views as core_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("api/v1/", api.api.urls),
+    # Outside the language prefix, so one redirect URI can be registered with the provider.
+    path("identity/callback", account_views.identity_callback, name="identity_callback"),
 ]
 
-_pages = []
+_pages = [
+    path("accounts/", include("yakusho.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+]
 if settings.ROLE in {"all", "office"}:
-    _pages.append(path("office/", include("yakusho.office.urls")))
+    _pages += [
+        path("office/login/", account_views.StaffLoginView.as_view(), name="staff_login"),
+        path("office/", include("yakusho.office.urls")),
+    ]
 if settings.ROLE in {"all", "portal"}:
     _pages.append(path("", include("yakusho.portal.urls")))
 

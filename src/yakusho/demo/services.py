@@ -7,11 +7,19 @@ nothing. The organisation follows the shape of 秦野市's public organisation c
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from yakusho.accounts import services as account_services
+from yakusho.accounts.models import User
 from yakusho.core import services as core_services
+from yakusho.core.models import Department
+from yakusho.residents import services as resident_services
+from yakusho.residents.models import ResidentRecord
 
 HADANO = {
     "code": "142115",
@@ -151,6 +159,147 @@ ORGANISATION: list[tuple[str, str, str, list[tuple[str, str, str, list[tuple[str
 ]
 
 
+# The demo registry mirror: households of Hadano residents (fictional people).
+# (宛名番号, 世帯番号, 続柄, 氏名, フリガナ, 生年月日, 性別, 郵便番号, 住所)
+RESIDENTS = [
+    (
+        "100001",
+        "H0001",
+        "世帯主",
+        "秦野 太郎",
+        "ハダノ タロウ",
+        "1985-04-12",
+        "male",
+        "257-0015",
+        "神奈川県秦野市平沢1234-5",
+    ),
+    (
+        "100002",
+        "H0001",
+        "妻",
+        "秦野 花子",
+        "ハダノ ハナコ",
+        "1988-09-30",
+        "female",
+        "257-0015",
+        "神奈川県秦野市平沢1234-5",
+    ),
+    (
+        "100003",
+        "H0001",
+        "子",
+        "秦野 陽菜",
+        "ハダノ ヒナ",
+        "2019-05-01",
+        "female",
+        "257-0015",
+        "神奈川県秦野市平沢1234-5",
+    ),
+    (
+        "100004",
+        "H0002",
+        "世帯主",
+        "丹沢 一郎",
+        "タンザワ イチロウ",
+        "1948-01-20",
+        "male",
+        "257-0004",
+        "神奈川県秦野市下大槻410-3",
+    ),
+    (
+        "100005",
+        "H0002",
+        "妻",
+        "丹沢 和子",
+        "タンザワ カズコ",
+        "1951-11-03",
+        "female",
+        "257-0004",
+        "神奈川県秦野市下大槻410-3",
+    ),
+    (
+        "100006",
+        "H0003",
+        "世帯主",
+        "渋沢 美咲",
+        "シブサワ ミサキ",
+        "1996-07-07",
+        "female",
+        "259-1315",
+        "神奈川県秦野市柳町2-8-14",
+    ),
+    (
+        "100007",
+        "H0004",
+        "世帯主",
+        "サントス マリア",
+        "サントス マリア",
+        "1990-02-14",
+        "female",
+        "257-0035",
+        "神奈川県秦野市本町3-2-1",
+    ),
+    (
+        "100008",
+        "H0004",
+        "子",
+        "サントス ルカス",
+        "サントス ルカス",
+        "2016-12-24",
+        "male",
+        "257-0035",
+        "神奈川県秦野市本町3-2-1",
+    ),
+    (
+        "100009",
+        "H0005",
+        "世帯主",
+        "鶴巻 健",
+        "ツルマキ ケン",
+        "1979-03-03",
+        "male",
+        "257-0001",
+        "神奈川県秦野市鶴巻北2-5-21",
+    ),
+    (
+        "100010",
+        "H0006",
+        "世帯主",
+        "グエン ヴァン アン",
+        "グエン ヴァン アン",
+        "1998-10-10",
+        "male",
+        "259-1302",
+        "神奈川県秦野市菩提35-6",
+    ),
+]
+
+DEMO_PASSWORD = "hadano-demo-2026"  # noqa: S105 - printed by `yakusho demo` on purpose
+# (login e-mail, 姓, 名, [(department code, role)])
+STAFF = [
+    ("kosodate@city.hadano.example.jp", "子育", "はるか", [("kodomo-seisaku", "tanto")]),
+    ("kessai@city.hadano.example.jp", "決裁", "まもる", [("kodomo-seisaku", "kessai")]),
+    ("kacho@city.hadano.example.jp", "課長", "ひろし", [("kodomo-seisaku", "shozokucho")]),
+    ("madoguchi@city.hadano.example.jp", "窓口", "あかり", [("koseki-jumin", "tanto")]),
+    ("kaigo@city.hadano.example.jp", "介護", "たくみ", [("korei-kaigo", "tanto")]),
+    ("gomi@city.hadano.example.jp", "資源", "みどり", [("kankyo-shigen", "tanto")]),
+    ("admin@city.hadano.example.jp", "情報", "つよし", [("joho-seisaku", "sysadmin")]),
+    ("kansa@city.hadano.example.jp", "監査", "ただし", [("gyosei-somu", "auditor")]),
+]
+# (login e-mail, resident 宛名番号 if verified through the demo provider)
+RESIDENT_ACCOUNTS = [
+    ("taro@example.jp", "100001"),
+    ("maria@example.jp", None),
+]
+
+
+def demo_totp_secret(email: str) -> str:
+    """Demo staff use a published authenticator secret, so anyone trying the demo can sign
+    in; the demo's 2段階認証 page shows the current code. Never used outside the demo."""
+    digest = hashlib.sha256(f"yakusho-demo:{email}".encode()).digest()[:20]
+    return base64.b32encode(digest).decode()
+
+
 @dataclass
 class DemoSummary:
     municipality: str
@@ -193,4 +342,67 @@ def demo_city_load() -> DemoSummary:
                     phone="0463-82-5111",
                 )
                 count += 1
-    return DemoSummary(municipality=municipality.name, departments=count)
+    for atena, household, relation, name, kana, born, sex, postal, address in RESIDENTS:
+        resident_services.resident_upsert(
+            atena_number=atena,
+            household_number=household,
+            relation=relation,
+            name=name,
+            name_kana=kana,
+            birth_date=dt.date.fromisoformat(born),
+            sex=sex,
+            postal_code=postal,
+            address=address,
+        )
+    summary = DemoSummary(municipality=municipality.name, departments=count)
+    for email, last, first, roles in STAFF:
+        _demo_staff(email, last, first, roles)
+        summary.accounts.append((f"staff: {roles[0][1]}@{roles[0][0]}", email, DEMO_PASSWORD))
+    for email, atena in RESIDENT_ACCOUNTS:
+        _demo_resident(email, atena)
+        summary.accounts.append(
+            ("resident" + (" (verified)" if atena else ""), email, DEMO_PASSWORD)
+        )
+    return summary
+
+
+def _demo_staff(email: str, last: str, first: str, roles: list[tuple[str, str]]) -> None:
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    user = User.objects.filter(username=email).first()
+    if user is None:
+        user = account_services.staff_create(
+            username=email,
+            email=email,
+            last_name=last,
+            first_name=first,
+            actor=None,
+            password=DEMO_PASSWORD,
+        )
+    for code, role in roles:
+        account_services.staff_assign(
+            user=user, department=Department.objects.get(code=code), role=role, actor=None
+        )
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, demo_totp_secret(email))
+
+
+def _demo_resident(email: str, atena: str | None) -> None:
+    from allauth.account.models import EmailAddress
+
+    user = User.objects.filter(username=email).first()
+    if user is None:
+        user = User.objects.create_user(
+            username=email,
+            email=email,
+            password=DEMO_PASSWORD,
+            kind=User.Kind.RESIDENT,
+            assurance=User.Assurance.EMAIL,
+        )
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    if atena and user.assurance != User.Assurance.VERIFIED:
+        from yakusho.accounts.identity.demo import claims_for
+
+        record = ResidentRecord.objects.get(atena_number=atena)
+        account_services.identity_verify(user=user, provider="demo", claims=claims_for(record))

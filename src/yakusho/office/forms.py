@@ -41,3 +41,58 @@ class ComponentDemoForm(fields.PostalLookupMixin, fields.Form):
 
     postal_field = "postal_code"
     address_field = "address"
+
+
+class StaffCreateForm(fields.Form):
+    last_name = forms.CharField(label=_("姓"), max_length=30)
+    first_name = forms.CharField(label=_("名"), max_length=30)
+    email = forms.EmailField(label=_("メールアドレス（市のアドレス）"), max_length=200)
+    department = forms.ModelChoiceField(label=_("所属"), queryset=None)
+    role = forms.ChoiceField(label=_("役割"), choices=())
+
+    def __init__(self, *args, **kwargs):
+        from yakusho.accounts.models import Role
+        from yakusho.core.selectors import department_tree
+
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = department_tree()
+        self.fields["role"].choices = Role.choices
+
+    def clean_email(self):
+        from yakusho.accounts.models import User
+
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("このメールアドレスはすでに使われています。"))
+        return email
+
+
+class AssignmentForm(fields.Form):
+    department = forms.ModelChoiceField(label=_("所属"), queryset=None)
+    role = forms.ChoiceField(label=_("役割"), choices=())
+
+    def __init__(self, *args, **kwargs):
+        from yakusho.accounts.models import Role
+        from yakusho.core.selectors import department_tree
+
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = department_tree()
+        self.fields["role"].choices = Role.choices
+
+
+class AuditFilterForm(fields.Form):
+    action = forms.CharField(
+        label=_("操作"),
+        required=False,
+        max_length=60,
+        help_text=_("例：auth.login、resident.view（前方一致）"),
+    )
+    actor = forms.CharField(label=_("利用者"), required=False, max_length=150)
+    object_type = forms.CharField(label=_("対象の種類"), required=False, max_length=60)
+    object_id = forms.CharField(label=_("対象のID"), required=False, max_length=64)
+    since = forms.DateField(
+        label=_("この日から"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("この日まで"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

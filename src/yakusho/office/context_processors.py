@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from yakusho.accounts.models import User
+from yakusho.accounts.selectors import staff_scope
+
+
+def menu(request: HttpRequest) -> dict[str, object]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or user.kind != User.Kind.STAFF:
+        return {}
+    scope = staff_scope(user)
+    return {
+        "office_menu": {
+            "counter": scope.does_casework,
+            "staff": scope.is_sysadmin,
+            "audit": scope.is_auditor,
+        }
+    }
