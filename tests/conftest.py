@@ -4,6 +4,38 @@ points at one (as .ci/run does)."""
 from __future__ import annotations
 
 import pytest
+from django.test.utils import override_settings
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing():
+    """Argon2, the production algorithm, at a cost that keeps the suite fast."""
+    override = override_settings(PASSWORD_HASHERS=["tests.hashers.CheapArgon2PasswordHasher"])
+    override.enable()
+    yield
+    override.disable()
+
+
+@pytest.fixture
+def totp():
+    """Give a user an authenticator app; returns a function for its current code."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import (
+        TOTP,
+        format_hotp_value,
+        generate_totp_secret,
+        hotp_value,
+    )
+
+    def enrol(user):
+        secret = generate_totp_secret()
+        TOTP.activate(user, secret)
+        return lambda offset=0: format_hotp_value(
+            hotp_value(secret, int(time.time()) // 30 + offset)
+        )
+
+    return enrol
 
 
 @pytest.fixture
@@ -57,3 +89,19 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def staff_client(client, totp):
+    """Sign a member of staff in through the real office login and second factor."""
+
+    def sign_in(user):
+        from .factories import PASSWORD
+
+        code = totp(user)
+        client.post("/ja/office/login/", {"login": user.email, "password": PASSWORD})
+        response = client.post("/ja/accounts/2fa/authenticate/", {"code": code()})
+        assert response.status_code == 302, response.content.decode()[:500]
+        return client
+
+    return sign_in

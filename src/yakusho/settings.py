@@ -109,17 +109,19 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_tasks",
     "django_tasks_db",
-    "allauth",
-    "allauth.account",
-    "allauth.mfa",
+    # yakusho's apps come before allauth's so that their templates override allauth's.
     "yakusho.core",
     "yakusho.accounts",
     "yakusho.residents",
     "yakusho.portal",
     "yakusho.office",
     "yakusho.demo",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -140,6 +142,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "yakusho.urls"
+# Widgets render through the project's templates, so components/widgets/ can hold our own.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "yakusho.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 

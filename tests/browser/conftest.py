@@ -48,8 +48,53 @@ def chromium():
 
 
 @pytest.fixture
-def page(chromium, live_server):
-    context = chromium.new_context(base_url=live_server.url, locale="ja-JP")
-    page = context.new_page()
-    yield page
-    context.close()
+def browser_context(chromium, live_server):
+    """A fresh browser profile per test; `context(javascript=False)` for a no-JS one."""
+    opened = []
+
+    def open_context(*, javascript: bool = True, width: int = 1280):
+        context = chromium.new_context(
+            base_url=live_server.url,
+            locale="ja-JP",
+            java_script_enabled=javascript,
+            viewport={"width": width, "height": 900},
+        )
+        opened.append(context)
+        return context
+
+    yield open_context
+    for context in opened:
+        context.close()
+
+
+@pytest.fixture
+def page(browser_context):
+    return browser_context().new_page()
+
+
+@pytest.fixture
+def demo_city(transactional_db, settings):
+    from yakusho.demo.services import demo_city_load
+
+    settings.DEMO = True
+    return demo_city_load()
+
+
+def sign_in_browser(context, client):
+    """Hand a Django test client's signed-in session to a browser context."""
+    from urllib.parse import urlparse
+
+    from django.conf import settings
+
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    host = urlparse(context.pages[0].url if context.pages else "http://localhost").hostname
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": session,
+                "domain": host or "localhost",
+                "path": "/",
+            }
+        ]
+    )

@@ -6,13 +6,14 @@ import hashlib
 from typing import Any
 
 from allauth.account import signals as account_signals
+from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
 from allauth.mfa import signals as mfa_signals
 from django.contrib.auth import signals as auth_signals
 
 from yakusho.core.audit import audit_record
 from yakusho.core.network import client_ip
 
-from .middleware import LAST_SEEN, LOGIN_AT, MFA_ENROLLED
+from .middleware import LAST_SEEN, LOGIN_AT
 
 
 def _ip(request: Any) -> str | None:
@@ -25,6 +26,14 @@ def on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
         request.session[LOGIN_AT] = request.session[LAST_SEEN] = time.time()
         request.session.pop("login_realm", None)
+        # Signing in just now counts as a recent re-authentication (as "sudo mode" does
+        # elsewhere): staff made to enrol an authenticator are not asked for the password
+        # a second time a few seconds after typing it.
+        records = request.session.get(AUTHENTICATION_METHODS_SESSION_KEY)
+        if isinstance(records, list) and records:
+            request.session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+                {**record, "reauthenticated": True} for record in records
+            ]
     audit_record(
         action="auth.login", actor=user, obj=user, ip_address=_ip(request), data={"kind": user.kind}
     )
@@ -49,8 +58,6 @@ def on_login_failed(sender: Any, credentials: dict, request: Any = None, **kwarg
 def on_authenticator_added(
     sender: Any, request: Any, user: Any, authenticator: Any, **kw: Any
 ) -> None:
-    if request is not None and authenticator.type in ("totp", "webauthn"):
-        request.session[MFA_ENROLLED] = True  # possession proven while enrolling
     audit_record(
         action="mfa.added",
         actor=user,

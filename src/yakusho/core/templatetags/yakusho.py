@@ -73,7 +73,10 @@ def error_summary(*forms_: forms.BaseForm) -> dict:
         for bound in form:
             for message in bound.errors:
                 target = bound.auto_id
-                if _field_kind(bound) in ("choices", "group"):
+                widget = bound.field.widget
+                if isinstance(widget, forms.MultiWidget):
+                    target = f"{bound.auto_id}{widget.widgets_names[0]}"
+                elif _field_kind(bound) == "choices":
                     target = f"{bound.auto_id}_0"
                 errors.append({"href": f"#{target}", "message": message})
     return {"errors": errors}
