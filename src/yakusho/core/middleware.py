@@ -11,7 +11,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import is_valid_path
 from django.utils import translation
 
-from .japanese.furigana import add_ruby
+from . import selectors
+from .japanese.furigana import add_ruby, place_name_readings
 from .preferences import (
     JAPANESE_LANGUAGES,
     display_preferences,
@@ -108,8 +109,9 @@ class FuriganaMiddleware:
             and not split_language_prefix(request.path_info)[1].startswith("/office/")
             and display_preferences(request).furigana
         ):
-            response.content = add_ruby(response.content.decode(response.charset)).encode(
-                response.charset
-            )
+            city = selectors.municipality_current()
+            readings = place_name_readings(city.name, city.name_kana) if city else ()
+            html = response.content.decode(response.charset)
+            response.content = add_ruby(html, readings).encode(response.charset)
             response.headers.pop("Content-Length", None)
         return response

@@ -52,6 +52,20 @@ _VOID = {
 }
 
 
+def place_name_readings(name: str, kana: str) -> Readings:
+    """「秦野市」/「ハダノシ」 → readings for 秦野市 and 秦野 (the name is used on its own too)."""
+    if not name or not kana:
+        return ()
+    reading = jaconv.kata2hira(kana)
+    found = [(name, reading)]
+    for suffix, suffix_reading in (("市", "し"), ("町", "まち"), ("町", "ちょう"), ("村", "むら"),
+                                   ("村", "そん"), ("区", "く")):
+        if name.endswith(suffix) and reading.endswith(suffix_reading) and len(name) > 1:
+            found.append((name[: -len(suffix)], reading[: -len(suffix_reading)]))
+            break
+    return tuple(found)
+
+
 def _align(surface: str, reading: str) -> list[tuple[str, str | None]]:
     """Split 「引っ越し」/「ひっこし」 into [(引, ひ), (っ, None), (越, こ), (し, None)], so that
     readings sit over the kanji only. Falls back to the whole word when kana do not line up."""
@@ -66,11 +80,25 @@ def _align(surface: str, reading: str) -> list[tuple[str, str | None]]:
     return [(part, next(groups)) if _KANJI.match(part) else (part, None) for part in parts]
 
 
+Readings = tuple[tuple[str, str], ...]
+
+
 @lru_cache(maxsize=50_000)
-def ruby_text(text: str) -> str:
-    """Ruby for one run of HTML-escaped text (entities pass through untouched)."""
+def ruby_text(text: str, readings: Readings = ()) -> str:
+    """Ruby for one run of HTML-escaped text (entities pass through untouched).
+
+    `readings` are words whose reading the dictionary does not know or gets wrong, such as
+    the city's own name (秦野 is はだの, not はたの)."""
     if not _KANJI.search(text):
         return text
+    if readings:
+        known = dict(readings)
+        pattern = "|".join(re.escape(word) for word in sorted(known, key=len, reverse=True))
+        parts = re.split(f"({pattern})", text)
+        return "".join(
+            f"<ruby>{part}<rt>{escape(known[part])}</rt></ruby>" if part in known
+            else ruby_text(part) for part in parts if part
+        )
     out = []
     for morpheme in tokenize(text):
         surface = morpheme.surface()
@@ -89,7 +117,7 @@ def ruby_text(text: str) -> str:
     return "".join(out)
 
 
-def add_ruby(html: str) -> str:
+def add_ruby(html: str, readings: Readings = ()) -> str:
     """Add readings to every kanji in the document's text."""
     out: list[str] = []
     stack: list[tuple[str, bool]] = []
@@ -113,5 +141,5 @@ def add_ruby(html: str) -> str:
                 stack.append((name, skip))
             continue
         skipping = stack[-1][1] if stack else True
-        out.append(token if skipping else ruby_text(token))
+        out.append(token if skipping else ruby_text(token, readings))
     return "".join(out)
