@@ -14,8 +14,14 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SHOTS = [  # (name, path, cookies)
     ("home-ja", "/ja/", {}),
     ("home-ja-easy-furigana", "/ja-x-easy/", {}),
@@ -36,8 +42,12 @@ def main(base_url: str, out: Path) -> None:
             for name, path, cookies in SHOTS:
                 context = browser.new_context(viewport={"width": width, "height": 800})
                 host = base_url.split("://", 1)[1].split(":")[0].split("/")[0]
-                context.add_cookies([{"name": k, "value": v, "domain": host, "path": "/"}
-                                     for k, v in cookies.items()])
+                context.add_cookies(
+                    [
+                        {"name": k, "value": v, "domain": host, "path": "/"}
+                        for k, v in cookies.items()
+                    ]
+                )
                 page = context.new_page()
                 page.goto(base_url.rstrip("/") + path)
                 page.screenshot(path=out / f"{name}-{width}.png", full_page=True)

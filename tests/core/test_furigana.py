@@ -3,13 +3,16 @@ import pytest
 from yakusho.core.japanese.furigana import add_ruby, place_name_readings, ruby_text
 
 
-@pytest.mark.parametrize(("word", "reading"), [
-    ("住民票", "じゅうみんひょう"),
-    ("転入届", "てんにゅうとどけ"),
-    ("児童手当", "じどうてあて"),
-    ("国民健康保険", "こくみんけんこうほけん"),
-    ("罹災証明書", "りさいしょうめいしょ"),
-])
+@pytest.mark.parametrize(
+    ("word", "reading"),
+    [
+        ("住民票", "じゅうみんひょう"),
+        ("転入届", "てんにゅうとどけ"),
+        ("児童手当", "じどうてあて"),
+        ("国民健康保険", "こくみんけんこうほけん"),
+        ("罹災証明書", "りさいしょうめいしょ"),
+    ],
+)
 def test_administrative_words_read_correctly(word, reading):
     assert ruby_text(word) == f"<ruby>{word}<rt>{reading}</rt></ruby>"
 
@@ -17,7 +20,10 @@ def test_administrative_words_read_correctly(word, reading):
 def test_the_citys_own_name_reads_as_the_city_says():
     readings = place_name_readings("秦野市", "ハダノシ")
     assert readings == (("秦野市", "はだのし"), ("秦野", "はだの"))
-    assert ruby_text("秦野の水", readings) == "<ruby>秦野<rt>はだの</rt></ruby>の<ruby>水<rt>みず</rt></ruby>"
+    assert (
+        ruby_text("秦野の水", readings)
+        == "<ruby>秦野<rt>はだの</rt></ruby>の<ruby>水<rt>みず</rt></ruby>"
+    )
     assert ruby_text("秦野市役所", readings).startswith("<ruby>秦野市<rt>はだのし</rt></ruby>")
 
 
@@ -31,13 +37,13 @@ def test_kana_and_latin_are_left_alone():
 
 def test_markup_attributes_and_controls_are_untouched():
     html = (
-        '<html><head><title>住民票</title></head><body>'
+        "<html><head><title>住民票</title></head><body>"
         '<a href="/ja/" title="市役所">市役所</a><input value="漢字">'
-        '<textarea>備考</textarea><select><option>転入</option></select>'
+        "<textarea>備考</textarea><select><option>転入</option></select>"
         '<span translate="no">秦野</span><code>漢字</code><p>見る &amp; 読む</p></body></html>'
     )
     out = add_ruby(html)
-    assert '<title>住民票</title>' in out
+    assert "<title>住民票</title>" in out
     assert 'title="市役所">' in out
     assert '<a href="/ja/" title="市役所"><ruby>市役所<rt>しやくしょ</rt></ruby></a>' in out
     assert '<input value="漢字">' in out

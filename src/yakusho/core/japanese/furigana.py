@@ -58,8 +58,14 @@ def place_name_readings(name: str, kana: str) -> Readings:
         return ()
     reading = jaconv.kata2hira(kana)
     found = [(name, reading)]
-    for suffix, suffix_reading in (("市", "し"), ("町", "まち"), ("町", "ちょう"), ("村", "むら"),
-                                   ("村", "そん"), ("区", "く")):
+    for suffix, suffix_reading in (
+        ("市", "し"),
+        ("町", "まち"),
+        ("町", "ちょう"),
+        ("村", "むら"),
+        ("村", "そん"),
+        ("区", "く"),
+    ):
         if name.endswith(suffix) and reading.endswith(suffix_reading) and len(name) > 1:
             found.append((name[: -len(suffix)], reading[: -len(suffix_reading)]))
             break
@@ -96,8 +102,11 @@ def ruby_text(text: str, readings: Readings = ()) -> str:
         pattern = "|".join(re.escape(word) for word in sorted(known, key=len, reverse=True))
         parts = re.split(f"({pattern})", text)
         return "".join(
-            f"<ruby>{part}<rt>{escape(known[part])}</rt></ruby>" if part in known
-            else ruby_text(part) for part in parts if part
+            f"<ruby>{part}<rt>{escape(known[part])}</rt></ruby>"
+            if part in known
+            else ruby_text(part)
+            for part in parts
+            if part
         )
     out = []
     for morpheme in tokenize(text):
