@@ -256,6 +256,22 @@ DIGITAL_AUTH_APP = {
     )
 }
 
+# Staff single sign-on with the city's directory (OpenID Connect); off unless configured.
+STAFF_SSO = {
+    key: str(env(f"YAKUSHO_STAFF_OIDC_{key.upper()}", ""))
+    for key in (
+        "issuer",
+        "client_id",
+        "client_secret",
+        "authorization_endpoint",
+        "token_endpoint",
+        "userinfo_endpoint",
+        "jwks_uri",
+    )
+}
+# Whether the directory's own second factor (its `amr` claim) counts as the office's.
+STAFF_SSO_TRUST_MFA = bool(env("YAKUSHO_STAFF_OIDC_TRUST_MFA", False, cast=bool))
+
 # --- Database -------------------------------------------------------------------------------
 
 _default_db_url = f"sqlite:///{DATA_DIR / 'yakusho.sqlite3'}"

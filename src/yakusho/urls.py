@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/", api.api.urls),
     # Outside the language prefix, so one redirect URI can be registered with the provider.
     path("identity/callback", account_views.identity_callback, name="identity_callback"),
+    path("office-sso/callback", account_views.staff_sso_callback, name="staff_sso_callback"),
 ]
 
 _pages = [
@@ -25,6 +26,7 @@ _pages = [
 if settings.ROLE in {"all", "office"}:
     _pages += [
         path("office/login/", account_views.StaffLoginView.as_view(), name="staff_login"),
+        path("office/login/sso/", account_views.staff_sso_start, name="staff_sso_start"),
         path("office/", include("yakusho.office.urls")),
     ]
 if settings.ROLE in {"all", "portal"}:

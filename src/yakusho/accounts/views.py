@@ -9,8 +9,10 @@ import time
 from urllib.parse import urlencode
 
 from allauth.account.decorators import reauthentication_required
+from allauth.account.internal.flows.login import record_authentication
 from allauth.account.views import LoginView
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -29,11 +31,38 @@ from .forms import AccountDeleteForm, CounterCodeForm, StaffLoginForm
 from .identity import IdentityFlowError, get_provider, providers
 from .identity.demo import DemoProvider
 from .models import User
+from .staff_sso import StaffSSO
 
 FLOW_SESSION_KEY = "identity_flow"
+SSO_SESSION_KEY = "staff_sso_flow"
 FLOW_SECONDS = 600
 # Counter codes: 5 tries per account and 20 per address in 15 minutes.
 counter_code_throttle = Throttle("counter-code", limits=((5, 900, "user"), (20, 900, "ip")))
+
+
+def _pkce_flow(request: HttpRequest, **extra: object) -> dict:
+    return {
+        "state": secrets.token_urlsafe(32),
+        "nonce": secrets.token_urlsafe(32),
+        "verifier": secrets.token_urlsafe(64),
+        "started": time.time(),
+        "language": request.LANGUAGE_CODE,
+        **extra,
+    }
+
+
+def _checked_flow(request: HttpRequest, key: str) -> dict:
+    """The flow this callback belongs to, used up now so a replay finds nothing."""
+    flow = request.session.pop(key, None)
+    if not flow or not secrets.compare_digest(str(request.GET.get("state", "")), flow["state"]):
+        raise IdentityFlowError("state")
+    if time.time() - flow["started"] > FLOW_SECONDS:
+        raise IdentityFlowError("expired")
+    if request.GET.get("error"):
+        raise IdentityFlowError("denied", request.GET["error"][:100])
+    if not request.GET.get("code"):
+        raise IdentityFlowError("invalid", "no code")
+    return flow
 
 
 class StaffLoginView(LoginView):
@@ -54,6 +83,88 @@ class StaffLoginView(LoginView):
         if target and url_has_allowed_host_and_scheme(target, {self.request.get_host()}):
             return target
         return reverse("office:dashboard")
+
+    def get_context_data(self, **kwargs: object) -> dict:
+        return {**super().get_context_data(**kwargs), "sso": StaffSSO().is_configured()}
+
+
+@require_POST
+def staff_sso_start(request: HttpRequest) -> HttpResponse:
+    sso = StaffSSO()
+    if not sso.is_configured():
+        raise Http404
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = ""
+    flow = request.session[SSO_SESSION_KEY] = _pkce_flow(request, next=target)
+    return HttpResponseRedirect(
+        sso.client.authorization_url(
+            state=flow["state"],
+            nonce=flow["nonce"],
+            code_challenge=_challenge(flow["verifier"]),
+            redirect_uri=request.build_absolute_uri(reverse("staff_sso_callback")),
+        )
+    )
+
+
+def staff_sso_callback(request: HttpRequest) -> HttpResponse:
+    """Back from the city's directory: sign in the member of staff it vouches for."""
+    from yakusho.core.audit import audit_record
+
+    sso = StaffSSO()
+    ip = client_ip(request)
+    language = (request.session.get(SSO_SESSION_KEY) or {}).get("language") or request.LANGUAGE_CODE
+    with translation.override(language):
+        login_url = reverse("staff_login")
+        try:
+            flow = _checked_flow(request, SSO_SESSION_KEY)
+            claims, userinfo = sso.client.complete(
+                code=request.GET["code"],
+                code_verifier=flow["verifier"],
+                nonce=flow["nonce"],
+                redirect_uri=request.build_absolute_uri(reverse("staff_sso_callback")),
+            )
+        except IdentityFlowError as exc:
+            audit_record(action="auth.sso_failed", ip_address=ip, data={"reason": exc.code})
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(login_url)
+        email = str(userinfo.get("email") or claims.get("email") or "").strip()
+        verified = userinfo.get("email_verified", claims.get("email_verified", True)) is not False
+        user = (
+            User.objects.filter(email__iexact=email, kind=User.Kind.STAFF, is_active=True).first()
+            if email and verified
+            else None
+        )
+        if user is None:
+            audit_record(
+                action="auth.sso_unknown",
+                ip_address=ip,
+                data={"issuer": claims.get("iss"), "sub": claims.get("sub")},
+            )
+            messages.error(
+                request,
+                _(
+                    "このアカウントは職員として登録されていません。システム管理者に連絡してください。"
+                ),
+            )
+            return HttpResponseRedirect(login_url)
+        auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        record_authentication(
+            request,
+            user,
+            "sso",
+            issuer=claims.get("iss"),
+            sub=claims.get("sub"),
+            reauthenticated=True,
+        )
+        target = flow.get("next") or reverse("office:dashboard")
+        if sso.second_factor_used(claims):
+            record_authentication(request, user, "mfa", type="idp", reauthenticated=True)
+            return HttpResponseRedirect(target)
+        # The directory did not vouch for a second factor: ask for ours.
+        return HttpResponseRedirect(
+            f"{reverse('mfa_reauthenticate')}?{urlencode({'next': target})}"
+        )
 
 
 def _resident_only(request: HttpRequest) -> None:
@@ -109,15 +220,7 @@ def identity_start(request: HttpRequest, provider: str) -> HttpResponse:
     chosen = get_provider(provider)
     if chosen is None:
         raise Http404
-    flow = {
-        "provider": chosen.key,
-        "state": secrets.token_urlsafe(32),
-        "nonce": secrets.token_urlsafe(32),
-        "verifier": secrets.token_urlsafe(64),
-        "started": time.time(),
-        "language": request.LANGUAGE_CODE,
-    }
-    request.session[FLOW_SESSION_KEY] = flow
+    flow = request.session[FLOW_SESSION_KEY] = _pkce_flow(request, provider=chosen.key)
     redirect_uri = request.build_absolute_uri(reverse("identity_callback"))
     url = chosen.authorization_url(
         request,
@@ -135,20 +238,15 @@ def identity_callback(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("account_login")
     # Single use: a replayed callback finds no flow and fails.
-    flow = request.session.pop(FLOW_SESSION_KEY, None)
     ip = client_ip(request)
-    with translation.override((flow or {}).get("language") or request.LANGUAGE_CODE):
+    language = (request.session.get(FLOW_SESSION_KEY) or {}).get("language")
+    with translation.override(language or request.LANGUAGE_CODE):
         target, done = reverse("accounts:identity"), reverse("accounts:home")
     try:
-        if not flow or not secrets.compare_digest(str(request.GET.get("state", "")), flow["state"]):
-            raise IdentityFlowError("state")
-        if time.time() - flow["started"] > FLOW_SECONDS:
-            raise IdentityFlowError("expired")
-        if request.GET.get("error"):
-            raise IdentityFlowError("denied", request.GET["error"][:100])
+        flow = _checked_flow(request, FLOW_SESSION_KEY)
         provider = get_provider(flow["provider"])
-        if provider is None or not request.GET.get("code"):
-            raise IdentityFlowError("invalid", "no provider or code")
+        if provider is None:
+            raise IdentityFlowError("invalid", "provider no longer offered")
         claims = provider.complete(
             request,
             code=request.GET["code"],
