@@ -92,12 +92,16 @@ def _fresh_cache():
 
 
 @pytest.fixture
-def staff_client(client, totp):
-    """Sign a member of staff in through the real office login and second factor."""
+def staff_client(totp):
+    """Sign a member of staff in, in a browser of their own, through the real office login and
+    second factor."""
 
     def sign_in(user):
+        from django.test import Client
+
         from .factories import PASSWORD
 
+        client = Client()
         code = totp(user)
         client.post("/ja/office/login/", {"login": user.email, "password": PASSWORD})
         response = client.post("/ja/accounts/2fa/authenticate/", {"code": code()})

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import HttpRequest
-from ninja import NinjaAPI, Schema
+from django.shortcuts import get_object_or_404
+from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError
+from ninja.security import django_auth
 
 from yakusho.core.japanese.postal import lookup_postal_code, normalize_postal_code
 
@@ -41,3 +45,119 @@ def postal_code(request: HttpRequest, code: str) -> dict:
         "town": address.town,
         "address": address.address,
     }
+
+
+class ProcedureOut(Schema):
+    code: str
+    name: str
+    summary: str
+    department: str
+    category: str
+    identity_level: str
+    processing_days: int
+    fee: str
+    fully_online: bool
+    url: str
+
+
+class ProcedureDetailOut(ProcedureOut):
+    description: str
+    eligibility: str
+    legal_basis: str
+    contact: str
+    documents: list[str]
+    form_version: int | None
+
+
+class ProcedureQuery(Schema):
+    q: str = ""
+    category: str = ""
+    lang: str = "ja"
+
+
+def _procedure(procedure, language: str, detail: bool = False) -> dict:
+    from django.urls import reverse
+    from django.utils import translation
+
+    from yakusho.procedures.selectors import localized
+
+    with translation.override(language):
+        data = {
+            "code": procedure.code,
+            "name": localized(procedure, "name", language).text,
+            "summary": localized(procedure, "summary", language).text,
+            "department": procedure.department.name,
+            "category": procedure.category.code,
+            "identity_level": procedure.identity_level,
+            "processing_days": procedure.processing_days,
+            "fee": localized(procedure, "fee_text", language).text,
+            "fully_online": procedure.fully_online,
+            "url": reverse("procedures:detail", args=[procedure.code]),
+        }
+        if detail:
+            data.update(
+                {
+                    "description": localized(procedure, "description", language).text,
+                    "eligibility": localized(procedure, "eligibility", language).text,
+                    "legal_basis": procedure.legal_basis,
+                    "contact": procedure.contact,
+                    "documents": [d.get(language) or d.get("ja", "") for d in procedure.documents],
+                    "form_version": procedure.published_version.number
+                    if procedure.published_version
+                    else None,
+                }
+            )
+    return data
+
+
+def _language(code: str) -> str:
+    from django.conf import settings
+
+    return code if code in dict(settings.LANGUAGES) else "ja"
+
+
+@api.get("/procedures", response=list[ProcedureOut], tags=["procedures"])
+def procedures(request: HttpRequest, filters: Query[ProcedureQuery]) -> list[dict]:
+    """Published procedures; `q` searches the way the finder does (表記揺れ, kana, other
+    languages' names)."""
+    from yakusho.procedures.selectors import procedure_search
+
+    language = _language(filters.lang)
+    found = procedure_search(filters.q[:100], category=filters.category[:40])
+    return [_procedure(p, language) for p in found]
+
+
+@api.get("/procedures/{code}", response=ProcedureDetailOut, tags=["procedures"])
+def procedure(request: HttpRequest, code: str, lang: str = "ja") -> dict:
+    from yakusho.procedures.selectors import published_procedures
+
+    return _procedure(
+        get_object_or_404(published_procedures(), code=code), _language(lang), detail=True
+    )
+
+
+class SubmissionOut(Schema):
+    receipt_number: str
+    procedure: str
+    procedure_name: str
+    status: str
+    status_text: str
+    submitted_at: dt.datetime
+
+
+@api.get("/me/submissions", response=list[SubmissionOut], auth=django_auth, tags=["residents"])
+def my_submissions(request: HttpRequest) -> list[dict]:
+    """The signed-in resident's own submissions (session authentication)."""
+    from yakusho.procedures.selectors import localized, status_text, submissions_of
+
+    return [
+        {
+            "receipt_number": s.receipt_number,
+            "procedure": s.procedure.code,
+            "procedure_name": localized(s.procedure, "name", s.language).text,
+            "status": s.status,
+            "status_text": status_text(s),
+            "submitted_at": s.submitted_at,
+        }
+        for s in submissions_of(request.auth)[:200]
+    ]

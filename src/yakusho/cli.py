@@ -115,6 +115,8 @@ def _bind(host: str, port: int) -> object:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     os.environ["YAKUSHO_DEMO"] = "1"
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    os.environ.setdefault("YAKUSHO_SITE_URL", f"http://{shown}:{args.port}")
     _setup_django()
     from django.conf import settings
     from django.core.wsgi import get_wsgi_application
@@ -138,10 +140,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     worker_thread = threading.Thread(target=worker.run, args=(stop,), name="worker", daemon=True)
     worker_thread.start()
 
-    shown_host = f"[{args.host}]" if ":" in args.host else args.host
     print()
     print(f"yakusho demo — {summary.municipality}（デモ環境）")
-    print(f"  Residents' site: http://{shown_host}:{args.port}/")
+    print(f"  Residents' site: http://{shown}:{args.port}/")
     if summary.accounts:
         print("  Demo accounts:")
         for role, login, password in summary.accounts:

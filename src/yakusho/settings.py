@@ -100,6 +100,15 @@ if ROLE not in {"all", "portal", "office"}:
 _local_hosts = ["127.0.0.1", "localhost", "[::1]"]
 ALLOWED_HOSTS = env("YAKUSHO_ALLOWED_HOSTS", _local_hosts if DEBUG or DEMO else [], cast="list")
 CSRF_TRUSTED_ORIGINS = env("YAKUSHO_CSRF_TRUSTED_ORIGINS", [], cast="list")
+# The site's address as residents reach it, for links in e-mails and PDFs.
+SITE_URL = str(
+    env(
+        "YAKUSHO_SITE_URL",
+        "https://" + ALLOWED_HOSTS[0]
+        if ALLOWED_HOSTS and not (DEBUG or DEMO)
+        else "http://127.0.0.1:8000",
+    )
+).rstrip("/")
 CSRF_FAILURE_VIEW = "yakusho.core.views.csrf_failure"
 
 INSTALLED_APPS = [
@@ -116,6 +125,7 @@ INSTALLED_APPS = [
     "yakusho.core",
     "yakusho.accounts",
     "yakusho.residents",
+    "yakusho.procedures",
     "yakusho.portal",
     "yakusho.office",
     "yakusho.demo",
@@ -271,6 +281,17 @@ STAFF_SSO = {
 }
 # Whether the directory's own second factor (its `amr` claim) counts as the office's.
 STAFF_SSO_TRUST_MFA = bool(env("YAKUSHO_STAFF_OIDC_TRUST_MFA", False, cast=bool))
+
+# --- Procedures ---------------------------------------------------------------------------
+
+# ClamAV for uploads: unix:///run/clamav/clamd.ctl or tcp://host:3310; empty: no scanning.
+CLAMD_ADDRESS = str(env("YAKUSHO_CLAMD", ""))
+# A whole request (a step with its files) may not exceed this; each field has its own limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+MAX_REQUEST_MB = int(env("YAKUSHO_MAX_REQUEST_MB", 60, cast=int))
+# Drafts: residents get a reminder this many days before a draft expires.
+DRAFT_REMINDER_DAYS = int(env("YAKUSHO_DRAFT_REMINDER_DAYS", 3, cast=int))
 
 # --- Database -------------------------------------------------------------------------------
 

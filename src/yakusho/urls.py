@@ -30,6 +30,9 @@ if settings.ROLE in {"all", "office"}:
         path("office/", include("yakusho.office.urls")),
     ]
 if settings.ROLE in {"all", "portal"}:
-    _pages.append(path("", include("yakusho.portal.urls")))
+    _pages += [
+        path("", include("yakusho.procedures.urls")),
+        path("", include("yakusho.portal.urls")),
+    ]
 
 urlpatterns += i18n_patterns(*_pages, prefix_default_language=True)

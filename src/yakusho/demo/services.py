@@ -10,7 +10,9 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.db import transaction
 
@@ -304,7 +306,45 @@ def demo_totp_secret(email: str) -> str:
 class DemoSummary:
     municipality: str
     departments: int
+    procedures: int = 0
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # (role, login, password)
+
+
+CONTENT_DIR = Path(__file__).parent
+
+
+def _catalog_load() -> int:
+    """Categories, life events and the procedure files under demo/procedures/."""
+    from yakusho.procedures.exchange import loads, procedure_import
+    from yakusho.procedures.models import Category, LifeEvent
+
+    catalog = json.loads((CONTENT_DIR / "catalog.json").read_text(encoding="utf-8"))
+    for order, item in enumerate(catalog["categories"], start=1):
+        name = dict(item["name"])
+        Category.objects.update_or_create(
+            code=item["code"],
+            defaults={"name": name.pop("ja"), "name_translations": name, "sort_order": order},
+        )
+    for order, item in enumerate(catalog["life_events"], start=1):
+        name, description = dict(item["name"]), dict(item.get("description", {}))
+        values = {
+            "name": name.pop("ja"),
+            "name_translations": name,
+            "description": description.pop("ja", ""),
+            "description_translations": description,
+            "questionnaire": item["questionnaire"],
+            "rules": item["rules"],
+            "sort_order": order,
+        }
+        event = LifeEvent.objects.filter(code=item["code"]).first()
+        if event is None or any(getattr(event, k) != v for k, v in values.items()):
+            LifeEvent.objects.update_or_create(code=item["code"], defaults=values)
+    files = sorted((CONTENT_DIR / "procedures").glob("*.json"))
+    for order, path in enumerate(files, start=1):
+        data = loads(path.read_text(encoding="utf-8"))
+        data.setdefault("sort_order", order)
+        procedure_import(data)
+    return len(files)
 
 
 @transaction.atomic
@@ -355,6 +395,7 @@ def demo_city_load() -> DemoSummary:
             address=address,
         )
     summary = DemoSummary(municipality=municipality.name, departments=count)
+    summary.procedures = _catalog_load()
     for email, last, first, roles in STAFF:
         _demo_staff(email, last, first, roles)
         summary.accounts.append((f"staff: {roles[0][1]}@{roles[0][0]}", email, DEMO_PASSWORD))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -15,7 +16,40 @@ from .forms import DisplayForm
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html")
+    from yakusho.procedures import selectors as procedure_selectors
+
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "popular": procedure_selectors.published_procedures()[:6],
+            "life_events": procedure_selectors.life_events(),
+        },
+    )
+
+
+@login_required
+def mypage(request: HttpRequest) -> HttpResponse:
+    """The resident's drafts, submissions and bundles, with the state texts each procedure
+    defines."""
+    from yakusho.procedures import selectors as procedure_selectors
+
+    if request.user.kind != "resident":
+        return redirect("office:dashboard")
+    submissions = list(procedure_selectors.submissions_of(request.user)[:100])
+    return render(
+        request,
+        "portal/mypage.html",
+        {
+            "drafts": procedure_selectors.drafts_of(request.user).filter(bundle__isnull=True),
+            "submissions": [
+                {"submission": s, "status_text": procedure_selectors.status_text(s)}
+                for s in submissions
+            ],
+            "bundles": procedure_selectors.bundles_of(request.user),
+            "breadcrumbs": [(_("ホーム"), reverse("portal:home")), (_("マイページ"), "")],
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,0 +1,92 @@
+"""Reads of the procedures app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import get_language
+
+from .engine import FormDefinition
+from .engine.i18n import Localized, localize
+from .models import Bundle, Category, Draft, FormVersion, LifeEvent, Procedure, Submission
+from .search import matches, query_variants
+
+
+def localized(obj: Any, field: str, language: str | None = None) -> Localized:
+    """A content field in the reader's language, Japanese when there is no translation."""
+    language = language or get_language() or "ja"
+    translations = getattr(obj, f"{field}_translations", None) or {}
+    return localize({"ja": getattr(obj, field), **translations}, language)
+
+
+def published_procedures() -> QuerySet[Procedure]:
+    return (
+        Procedure.objects.filter(is_published=True, published_version__isnull=False)
+        .select_related("department", "category")
+        .order_by("sort_order", "code")
+    )
+
+
+def procedure_search(query: str, *, category: str = "", life_event: str = "") -> list[Procedure]:
+    """Published procedures matching the query (every word), names first."""
+    procedures = published_procedures()
+    if category:
+        procedures = procedures.filter(category__code=category)
+    if life_event:
+        procedures = procedures.filter(life_events__code=life_event)
+    if not query.strip():
+        return list(procedures)
+    variants = query_variants(query)
+    found = [p for p in procedures if matches(p.search_text, variants)]
+    words = [w for forms in variants for w in forms]
+    found.sort(key=lambda p: (not any(w in p.name for w in words), p.sort_order, p.code))
+    return found
+
+
+def categories_with_counts() -> QuerySet[Category]:
+    from django.db.models import Count, Q
+
+    return Category.objects.annotate(
+        published=Count("procedures", filter=Q(procedures__is_published=True))
+    ).filter(published__gt=0)
+
+
+def life_events() -> QuerySet[LifeEvent]:
+    return LifeEvent.objects.all()
+
+
+def definition_of(version: FormVersion) -> FormDefinition:
+    return FormDefinition.parse(version.definition)
+
+
+def drafts_of(user: Any) -> QuerySet[Draft]:
+    return Draft.objects.filter(owner=user).select_related("procedure").order_by("-updated_at")
+
+
+def submissions_of(user: Any) -> QuerySet[Submission]:
+    return (
+        Submission.objects.filter(owner=user).select_related("procedure").order_by("-submitted_at")
+    )
+
+
+def bundles_of(user: Any) -> QuerySet[Bundle]:
+    return (
+        Bundle.objects.filter(owner=user)
+        .select_related("life_event")
+        .prefetch_related(
+            Prefetch("submissions", queryset=Submission.objects.select_related("procedure")),
+            Prefetch("drafts", queryset=Draft.objects.select_related("procedure")),
+        )
+        .order_by("-created_at")
+    )
+
+
+def status_text(submission: Submission) -> str:
+    """What the resident reads for the submission's status, as the procedure words it."""
+    from .models import DEFAULT_STATUS_TEXTS
+
+    custom = (submission.procedure.status_texts or {}).get(submission.status)
+    if custom:
+        return str(localize(custom))
+    return str(DEFAULT_STATUS_TEXTS[submission.status])

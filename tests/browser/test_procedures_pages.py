@@ -1,0 +1,146 @@
+"""The procedures journey in Chromium: every page passes axe, in ja and en, and works
+without JavaScript."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+
+from ..factories import PASSWORD, UserFactory, resident_record
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+AXE = Axe()
+WCAG = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    "resultTypes": ["violations"],
+}
+
+
+def _accessible(page):
+    results = AXE.run(page, options=WCAG)
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+def _signed_in(browser_context, client, live_server, user):
+    client.post("/ja/accounts/login/", {"login": user.email, "password": PASSWORD})
+    context = browser_context()
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "domain": urlparse(live_server.url).hostname,
+                "path": "/",
+            }
+        ]
+    )
+    return context.new_page()
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_resident_journey_pages_pass_axe(demo_city, browser_context, client, live_server, language):
+    user = UserFactory(assurance="verified", resident=resident_record())
+    page = _signed_in(browser_context, client, live_server, user)
+    for path in (
+        "/procedures/",
+        "/procedures/?q=じゅうみんひょう",
+        "/procedures/juminhyo-yuso/",
+        "/mypage/",
+    ):
+        page.goto(f"/{language}{path}")
+        _accessible(page)
+    page.goto(f"/{language}/procedures/juminhyo-yuso/")
+    page.locator("main form button[type=submit]").click()
+    _accessible(page)  # step 1: registry values shown, locked
+    page.locator("#id_phone").fill("0463-82-5111")
+    page.locator("main form button[type=submit]").first.click()
+    page.locator("#id_scope_0").check()
+    page.locator("#id_copies").fill("3")
+    page.locator("#id_purpose").select_option("other")
+    page.locator("main form button[type=submit]").first.click()
+    _accessible(page)  # errors: the conditional field is required now
+    assert page.locator(".error-summary").is_visible()
+    page.locator("#id_purpose_other").fill("ビザの申請")
+    page.locator("main form button[type=submit]").first.click()
+    page.locator("#id_agree").check()
+    page.locator("main form button[type=submit]").first.click()
+    _accessible(page)  # check your answers
+    assert "900" in page.locator("main").inner_text()
+    page.locator("main form button[type=submit]").last.click()
+    _accessible(page)  # done, with the receipt number
+    assert re.search(r"[A-Z0-9]{4}-[A-Z0-9]{4}", page.locator("main").inner_text())
+
+
+def test_conditional_field_appears_with_javascript_and_is_ignored_without(
+    demo_city, browser_context, client, live_server
+):
+    user = UserFactory(assurance="verified", resident=resident_record())
+    page = _signed_in(browser_context, client, live_server, user)
+    page.goto("/ja/procedures/juminhyo-yuso/")
+    page.locator("main form button[type=submit]").click()
+    page.locator("#id_phone").fill("0463-82-5111")
+    page.locator("main form button[type=submit]").first.click()
+    other = page.locator("#id_purpose_other")
+    assert not other.is_visible()
+    page.locator("#id_purpose").select_option("other")
+    assert other.is_visible()
+
+    no_js = browser_context(javascript=False)
+    no_js.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "domain": urlparse(live_server.url).hostname,
+                "path": "/",
+            }
+        ]
+    )
+    plain = no_js.new_page()
+    plain.goto(page.url)
+    assert plain.locator("#id_purpose_other").is_visible()  # shown, and ignored unless "other"
+    plain.locator("#id_scope_0").check()
+    plain.locator("#id_copies").fill("1")
+    plain.locator("#id_purpose").select_option("job")
+    plain.locator("#id_purpose_other").fill("これは使われない")
+    plain.locator("main form button[type=submit]").first.click()
+    assert plain.url.endswith("/confirm/")
+
+
+def test_builder_pages_pass_axe(demo_city, browser_context, staff_client, live_server):
+    from yakusho.accounts.models import Role
+    from yakusho.core.models import Department
+
+    from ..factories import StaffFactory, assign
+
+    staff = StaffFactory()
+    assign(staff, Department.objects.get(code="koseki-jumin"), Role.SHOZOKUCHO)
+    client = staff_client(staff)
+    context = browser_context()
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "domain": urlparse(live_server.url).hostname,
+                "path": "/",
+            }
+        ]
+    )
+    page = context.new_page()
+    for language in ("ja", "en"):
+        for path in (
+            "/office/procedures/",
+            "/office/procedures/new/",
+            "/office/procedures/juminhyo-yuso/",
+            "/office/procedures/juminhyo-yuso/edit/",
+            "/office/procedures/juminhyo-yuso/steps/request/fields/purpose/",
+            "/office/procedures/juminhyo-yuso/steps/request/",
+        ):
+            page.goto(f"/{language}{path}")
+            _accessible(page)

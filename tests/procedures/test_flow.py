@@ -1,0 +1,263 @@
+"""A resident's journey: start, prefilled steps, save and resume, check, submit once, track."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from yakusho.core.models import AuditRecord
+from yakusho.procedures.models import Draft, Submission
+from yakusho.procedures.receipt import normalize_receipt_number
+
+from ..factories import UserFactory, resident_record
+from .sample_definitions import BENEFIT, COPIES
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def resident(client):
+    me = resident_record(atena_number="700001", household_number="H7")
+    resident_record(
+        atena_number="700002",
+        household_number="H7",
+        name="秦野 花子",
+        name_kana="ハダノ ハナコ",
+        relation="妻",
+    )
+    user = UserFactory(username="taro@example.jp", assurance="verified", resident=me)
+    client.force_login(user)
+    return user
+
+
+def _start(client, procedure):
+    response = client.post(f"/ja/procedures/{procedure.code}/start/")
+    assert response.status_code == 302
+    key = re.search(r"/apply/([0-9a-f-]+)/", response["Location"]).group(1)
+    return key, response["Location"]
+
+
+def test_verified_resident_sees_registry_values_locked_and_marked(client, resident, make_procedure):
+    procedure = make_procedure(BENEFIT)
+    _key, first = _start(client, procedure)
+    page = client.get(first).content.decode()
+    assert "秦野 太郎" in page
+    assert "住民記録から" in page
+    assert 'name="applicant__name"' not in page  # registry-bound: shown, not editable
+    assert 'value="0463' not in page
+    assert 'name="home__postal_code" value="257-0015"' in page or "257-0015" in page
+
+
+def test_tampering_with_a_registry_bound_field_changes_nothing(client, resident, make_procedure):
+    procedure = make_procedure(BENEFIT)
+    key, first = _start(client, procedure)
+    client.post(
+        first,
+        {
+            "applicant__name": "別人 です",
+            "applicant__kana": "ベツジン",
+            "birth_date_era": "S",
+            "birth_date_year": "60",
+            "birth_date_month": "4",
+            "birth_date_day": "12",
+            "home__postal_code": "257-0015",
+            "home__address": "神奈川県秦野市平沢1234-5",
+            "phone": "0463-82-5111",
+            "email": "taro@example.jp",
+        },
+    )
+    draft = Draft.objects.get(key=key)
+    assert draft.answers["applicant"]["name"] == "秦野 太郎"
+
+
+def _fill_benefit(client, first, key):
+    response = client.post(
+        first,
+        {
+            "birth_date_era": "S",
+            "birth_date_year": "60",
+            "birth_date_month": "4",
+            "birth_date_day": "12",
+            "home__postal_code": "257-0015",
+            "home__address": "神奈川県秦野市平沢1234-5",
+            "phone": "0463-82-5111",
+            "email": "taro@example.jp",
+        },
+    )
+    assert response["Location"].endswith("/household/"), response.content.decode()[:3000]
+    client.post(
+        response["Location"],
+        {
+            "has_members": "yes",
+            "members__count": "1",
+            "members-0__person__name": "秦野 花子",
+            "members-0__person__kana": "ハダノ ハナコ",
+            "members-0__person__birth_date_era": "S",
+            "members-0__person__birth_date_year": "63",
+            "members-0__person__birth_date_month": "9",
+            "members-0__person__birth_date_day": "30",
+            "members-0__person__relation": "spouse",
+        },
+    )
+    return client.post(
+        f"/ja/apply/{key}/payment/",
+        {
+            "method": "bank",
+            "account__bank_code": "0001",
+            "account__branch_code": "123",
+            "account__account_type": "ordinary",
+            "account__number": "1234567",
+            "account__holder_kana": "ﾊﾀﾞﾉ ﾀﾛｳ",
+            "agree": "on",
+        },
+    )
+
+
+def test_full_journey_submits_once_with_receipt_email_and_pdf(
+    client, resident, make_procedure, run_tasks
+):
+    procedure = make_procedure(BENEFIT)
+    key, first = _start(client, procedure)
+    response = _fill_benefit(client, first, key)
+    assert response["Location"] == f"/ja/apply/{key}/check/"
+    check = client.get(response["Location"]).content.decode()
+    assert "200,000円" in check  # computed: 2 people × 100,000
+    assert "ハダノ タロウ" in check
+    with run_tasks():
+        first_send = client.post(f"/ja/apply/{key}/check/")
+    second_send = client.post(f"/ja/apply/{key}/check/")  # double click / second tab
+    assert first_send["Location"].split("?")[0] == second_send["Location"]
+    assert Submission.objects.count() == 1
+    submission = Submission.objects.get()
+    assert normalize_receipt_number(submission.receipt_number.lower()) == submission.receipt_number
+    assert submission.answers["account"]["holder_kana"] == "ハダノ タロウ"
+    assert submission.applicant_kana == "ハダノ タロウ"
+    assert submission.version == procedure.published_version
+    page = client.get(first_send["Location"]).content.decode()
+    assert submission.receipt_number in page
+    assert "申請を受け付けました" in page
+    assert len(mail.outbox) == 1
+    assert submission.receipt_number in mail.outbox[0].subject
+    pdf = client.get(f"/ja/submissions/{submission.receipt_number}/receipt.pdf")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-")
+    assert AuditRecord.objects.filter(
+        action="submission.create", object_id=str(submission.pk)
+    ).exists()
+    # The draft is gone; its old address leads to the submission.
+    assert not Draft.objects.exists()
+    assert client.get(first)["Location"] == f"/ja/submissions/{submission.receipt_number}/"
+
+
+def test_save_and_resume_on_a_second_device(client, resident, make_procedure):
+    from django.test import Client
+
+    procedure = make_procedure(BENEFIT)
+    key, first = _start(client, procedure)
+    response = client.post(first, {"phone": "0463-82-5111", "_save_exit": "1"})
+    assert response["Location"] == "/ja/mypage/"
+    other = Client()
+    other.force_login(resident)
+    mypage = other.get("/ja/mypage/").content.decode()
+    assert f"/ja/apply/{key}/check/" in mypage
+    page = other.get(first).content.decode()
+    assert 'value="0463-82-5111"' in page
+
+
+def test_someone_elses_draft_and_submission_are_404(client, resident, make_procedure):
+    procedure = make_procedure(BENEFIT)
+    key, first = _start(client, procedure)
+    stranger = UserFactory(assurance="verified", resident=resident_record(atena_number="799999"))
+    client.force_login(stranger)
+    assert client.get(first).status_code == 404
+    assert client.post(f"/ja/apply/{key}/check/").status_code == 404
+
+
+def test_check_page_refuses_an_incomplete_draft(client, resident, make_procedure):
+    procedure = make_procedure(BENEFIT)
+    key, _first = _start(client, procedure)
+    response = client.post(f"/ja/apply/{key}/check/")
+    assert response["Location"] == f"/ja/apply/{key}/applicant/"
+    assert not Submission.objects.exists()
+
+
+def test_identity_levels_gate_the_start(client, make_procedure):
+    procedure = make_procedure(COPIES)
+    assert client.post("/ja/procedures/benefit/start/")["Location"].startswith(
+        "/ja/accounts/login/"
+    )
+    client.force_login(UserFactory(assurance="email"))
+    assert client.post("/ja/procedures/benefit/start/")["Location"] == "/ja/accounts/identity/"
+    procedure.identity_level = "email"
+    procedure.save()
+    assert "/apply/" in client.post("/ja/procedures/benefit/start/")["Location"]
+
+
+def test_anonymous_procedure_works_without_an_account(client, make_procedure):
+    make_procedure(COPIES, identity_level="none")
+    key, first = _start(client, type("P", (), {"code": "benefit"}))
+    client.post(first, {"copies": "２", "purpose": "job"})
+    response = client.post(f"/ja/apply/{key}/check/")
+    number = Submission.objects.get().receipt_number
+    assert number in response["Location"]
+    assert client.get(response["Location"]).status_code == 200
+    from django.test import Client
+
+    assert Client().get(response["Location"]).status_code == 404  # another browser
+
+
+def test_withdraw_until_decided(client, resident, make_procedure):
+    procedure = make_procedure(COPIES, identity_level="email")
+    key, first = _start(client, procedure)
+    client.post(first, {"copies": "1", "purpose": "job"})
+    client.post(f"/ja/apply/{key}/check/")
+    submission = Submission.objects.get()
+    client.post(f"/ja/submissions/{submission.receipt_number}/withdraw/")
+    submission.refresh_from_db()
+    assert submission.status == "withdrawn"
+    assert submission.purge_after is not None
+    mypage = client.get("/ja/mypage/").content.decode()
+    assert "申請を取り下げました。" in mypage
+
+
+def test_row_buttons_work_without_javascript(client, resident, make_procedure):
+    procedure = make_procedure(BENEFIT)
+    key, _first = _start(client, procedure)
+    page = client.post(
+        f"/ja/apply/{key}/household/",
+        {
+            "has_members": "yes",
+            "members__count": "1",
+            "members-0__person__name": "秦野 花子",
+            "_add_members": "1",
+        },
+    ).content.decode()
+    assert 'name="members__count" value="2"' in page
+    assert 'value="秦野 花子"' in page
+    assert "入力してください" not in page
+    page = client.post(
+        f"/ja/apply/{key}/household/",
+        {
+            "has_members": "yes",
+            "members__count": "2",
+            "members-0__person__name": "秦野 花子",
+            "members-1__person__name": "秦野 陽菜",
+            "_remove_members_0": "1",
+        },
+    ).content.decode()
+    assert 'name="members__count" value="1"' in page
+    assert 'value="秦野 陽菜"' in page
+    assert 'value="秦野 花子"' not in page
+
+
+def test_published_form_change_leaves_drafts_on_their_version(client, resident, make_procedure):
+    from yakusho.procedures import services
+
+    procedure = make_procedure(COPIES, identity_level="email")
+    key, first = _start(client, procedure)
+    changed = {**COPIES, "steps": [{**COPIES["steps"][0], "title": {"ja": "新しい題"}}]}
+    version = services.form_version_save(procedure=procedure, definition=changed)
+    services.form_version_publish(version=version)
+    draft = Draft.objects.get(key=key)
+    assert draft.version.number == 1
+    assert "請求内容" in client.get(first).content.decode()
