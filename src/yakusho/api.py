@@ -161,3 +161,88 @@ def my_submissions(request: HttpRequest) -> list[dict]:
         }
         for s in submissions_of(request.auth)[:200]
     ]
+
+
+@api.get("/signing/root.pem", tags=["reference"], response={200: str})
+def signing_root(request: HttpRequest):
+    """The city's document-signing root certificate, to trust when verifying issued PDFs."""
+    from django.http import HttpResponse
+
+    from yakusho.core.signing import identity
+
+    return HttpResponse(identity().root_pem, content_type="application/x-pem-file")
+
+
+# --- hand-off: the pull API for core systems and RPA robots --------------------------------------
+
+
+class RobotToken:
+    """Bearer tokens of pull targets, stored only as SHA-256."""
+
+    openapi_type = "http"
+
+    def __call__(self, request: HttpRequest):
+        import hashlib
+
+        from yakusho.cases.models import HandoffTarget
+
+        header = request.headers.get("Authorization", "")
+        if not header.startswith("Bearer "):
+            return None
+        digest = hashlib.sha256(header[7:].strip().encode()).hexdigest()
+        targets = [
+            t.pk
+            for t in HandoffTarget.objects.filter(kind="pull", is_active=True)
+            if t.config.get("token_sha256") == digest
+        ]
+        return targets or None
+
+
+class HandoffCaseOut(Schema):
+    delivery: int
+    receipt_number: str
+    procedure: str
+    payload: dict
+
+
+class AckIn(Schema):
+    ids: list[int]
+
+
+@api.get("/handoff/cases", response=list[HandoffCaseOut], auth=RobotToken(), tags=["handoff"])
+def handoff_cases(request: HttpRequest) -> list[dict]:
+    """Cases waiting for this core system (oldest first, 100 at a time)."""
+    from yakusho.cases.handoff import payload
+    from yakusho.cases.models import HandoffDelivery
+
+    deliveries = (
+        HandoffDelivery.objects.filter(
+            target_id__in=request.auth, state=HandoffDelivery.State.PENDING
+        )
+        .select_related("case__submission__version", "case__procedure")
+        .order_by("created_at")[:100]
+    )
+    return [
+        {
+            "delivery": d.pk,
+            "receipt_number": d.case.receipt_number,
+            "procedure": d.case.procedure.code,
+            "payload": payload(d.case),
+        }
+        for d in deliveries
+    ]
+
+
+@api.post("/handoff/ack", auth=RobotToken(), tags=["handoff"])
+def handoff_ack(request: HttpRequest, body: AckIn) -> dict:
+    """Mark cases as taken; acknowledging twice changes nothing."""
+    from django.utils import timezone
+
+    from yakusho.cases.models import HandoffDelivery
+
+    done = HandoffDelivery.objects.filter(
+        pk__in=body.ids[:500], target_id__in=request.auth, state=HandoffDelivery.State.PENDING
+    ).update(
+        state=HandoffDelivery.State.DELIVERED, delivered_at=timezone.now(), response="acknowledged"
+    )
+    return {"acknowledged": done}

@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "yakusho.accounts",
     "yakusho.residents",
     "yakusho.procedures",
+    "yakusho.cases",
     "yakusho.portal",
     "yakusho.office",
     "yakusho.demo",
@@ -137,6 +138,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "yakusho.core.middleware.ContentSecurityPolicyMiddleware",
+    "yakusho.core.middleware.RequestSizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -292,6 +294,16 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_REQUEST_MB = int(env("YAKUSHO_MAX_REQUEST_MB", 60, cast=int))
 # Drafts: residents get a reminder this many days before a draft expires.
 DRAFT_REMINDER_DAYS = int(env("YAKUSHO_DRAFT_REMINDER_DAYS", 3, cast=int))
+
+# --- Issued documents -----------------------------------------------------------------------
+
+# The city's signing certificate (PEM files). Empty: one is made in the data folder.
+SIGNING = {
+    "key": str(env("YAKUSHO_SIGNING_KEY", "")),
+    "cert": str(env("YAKUSHO_SIGNING_CERT", "")),
+    "chain": env("YAKUSHO_SIGNING_CHAIN", [], cast="list"),
+}
+SIGNING_ORGANISATION = str(env("YAKUSHO_SIGNING_ORGANISATION", "Hadano City"))
 
 # --- Database -------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from django.urls import include, path
 
 from yakusho import api
 from yakusho.accounts import views as account_views
+from yakusho.cases import views as case_views
 from yakusho.core import views as core_views
 
 urlpatterns = [
@@ -31,6 +32,7 @@ if settings.ROLE in {"all", "office"}:
     ]
 if settings.ROLE in {"all", "portal"}:
     _pages += [
+        path("documents/verify/", case_views.verify, name="documents_verify"),
         path("", include("yakusho.procedures.urls")),
         path("", include("yakusho.portal.urls")),
     ]

@@ -33,3 +33,16 @@ def test_api_answers_outside_the_language_prefix(client):
     assert response.json()["address"] == "神奈川県秦野市平沢"
     assert client.get("/api/v1/postal-codes/0000000").status_code == 404
     assert client.get("/api/v1/postal-codes/abc").status_code == 422
+
+
+def test_oversized_request_gets_a_clear_413_without_being_read(client, settings):
+    settings.MAX_REQUEST_MB = 1
+    response = client.generic(
+        "POST",
+        "/ja/display/",
+        data=b"x" * 10,
+        content_type="text/plain",
+        CONTENT_LENGTH=str(50 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    assert "大きすぎます" in response.content.decode()

@@ -115,3 +115,22 @@ class FuriganaMiddleware:
             response.content = add_ruby(html, readings).encode(response.charset)
             response.headers.pop("Content-Length", None)
         return response
+
+
+class RequestSizeMiddleware:
+    """Refuse a request body larger than YAKUSHO_MAX_REQUEST_MB before reading it, with a
+    page that says what to do (each file field has its own, smaller limit)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_MB * 1024 * 1024:
+            from django.shortcuts import render
+
+            return render(request, "413.html", {"limit": settings.MAX_REQUEST_MB}, status=413)
+        return self.get_response(request)

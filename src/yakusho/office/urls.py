@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import builder_views, views
+from . import builder_views, case_views, counter_views, views
 
 app_name = "office"
 
@@ -9,6 +9,10 @@ urlpatterns = [
     path("components/", views.components, name="components"),
     path("counter/", views.counter, name="counter"),
     path("counter/residents/<int:pk>/", views.counter_resident, name="counter_resident"),
+    path("counter/residents/<int:pk>/apply/", counter_views.start, name="counter_start"),
+    path("counter/drafts/<uuid:key>/check/", counter_views.check, name="counter_check"),
+    path("counter/drafts/<uuid:key>/discard/", counter_views.discard, name="counter_discard"),
+    path("counter/drafts/<uuid:key>/<slug:step>/", counter_views.step, name="counter_step"),
     path("audit/", views.audit, name="audit"),
     path("audit/export.csv", views.audit_export, name="audit_export"),
     path("staff/", views.staff_list, name="staff_list"),
@@ -19,6 +23,24 @@ urlpatterns = [
         name="staff_unassign",
     ),
     path("staff/<int:pk>/reset-mfa/", views.staff_reset_mfa, name="staff_reset_mfa"),
+    path("cases/", case_views.queue, name="queue"),
+    path("cases/bulk/", case_views.bulk, name="bulk"),
+    path("cases/stats/", case_views.stats, name="stats"),
+    path("cases/<int:pk>/", case_views.case_detail, name="case"),
+    path("cases/<int:pk>/transition/", case_views.case_transition, name="case_transition"),
+    path("cases/<int:pk>/assign/", case_views.case_assign, name="case_assign"),
+    path("cases/<int:pk>/message/", case_views.case_message, name="case_message"),
+    path("cases/<int:pk>/correction/", case_views.case_correction, name="case_correction"),
+    path("cases/<int:pk>/decision/", case_views.case_decision, name="case_decision"),
+    path(
+        "cases/<int:pk>/decisions/<int:decision>/", case_views.case_approval, name="case_approval"
+    ),
+    path(
+        "cases/<int:pk>/documents/<int:document>/", case_views.case_document, name="case_document"
+    ),
+    path(
+        "cases/<int:pk>/handoffs/<int:delivery>/resend/", case_views.case_resend, name="case_resend"
+    ),
     path("procedures/", builder_views.procedures, name="procedures"),
     path("procedures/new/", builder_views.procedure_new, name="procedure_new"),
     path("procedures/import/", builder_views.import_file, name="procedure_import"),

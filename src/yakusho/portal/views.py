@@ -41,7 +41,9 @@ def mypage(request: HttpRequest) -> HttpResponse:
         request,
         "portal/mypage.html",
         {
-            "drafts": procedure_selectors.drafts_of(request.user).filter(bundle__isnull=True),
+            "drafts": procedure_selectors.drafts_of(request.user).filter(
+                bundle__isnull=True, assisted_by__isnull=True
+            ),
             "submissions": [
                 {"submission": s, "status_text": procedure_selectors.status_text(s)}
                 for s in submissions

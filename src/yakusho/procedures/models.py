@@ -209,6 +209,21 @@ class Draft(TimeStampedModel):
         related_name="drafts",
     )
     session_key = models.CharField(max_length=64, blank=True, db_index=True)
+    # Counter mode (書かない窓口): staff fill in the form with the resident in front of them.
+    assisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assisted_drafts",
+    )
+    resident = models.ForeignKey(
+        "residents.ResidentRecord",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="drafts")
     version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, related_name="drafts")
     bundle = models.ForeignKey(

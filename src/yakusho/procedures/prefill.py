@@ -30,7 +30,9 @@ class PrefillSource:
     key: ClassVar[str]
     label: ClassVar[Any]
 
-    def values(self, user: Any) -> dict[str, Any]:
+    def values(self, user: Any, resident: Any = None) -> dict[str, Any]:
+        """What this source knows of the applicant: `user` applying online, or `resident`
+        (a registry record) at the counter."""
         raise NotImplementedError
 
 
@@ -58,8 +60,10 @@ def _relation(text: str) -> str:
 class RegistrySource(PrefillSource):
     label = _("住民記録から")
 
-    def values(self, user: Any) -> dict[str, Any]:
-        record = getattr(user, "resident", None) if user and user.is_authenticated else None
+    def values(self, user: Any, resident: Any = None) -> dict[str, Any]:
+        record = resident or (
+            getattr(user, "resident", None) if user and user.is_authenticated else None
+        )
         if record is None or not record.is_current:
             return {}
         others = [m for m in household_members(record) if m.pk != record.pk]
@@ -92,7 +96,7 @@ class RegistrySource(PrefillSource):
 class ProfileSource(PrefillSource):
     label = _("アカウントから")
 
-    def values(self, user: Any) -> dict[str, Any]:
+    def values(self, user: Any, resident: Any = None) -> dict[str, Any]:
         if not user or not user.is_authenticated:
             return {}
         return {"email": user.email}
@@ -102,7 +106,7 @@ class ProfileSource(PrefillSource):
 class PreviousSource(PrefillSource):
     label = _("前回の申請から")
 
-    def values(self, user: Any) -> dict[str, Any]:
+    def values(self, user: Any, resident: Any = None) -> dict[str, Any]:
         from .models import Submission
 
         if not user or not user.is_authenticated:
@@ -123,7 +127,9 @@ def source_label(key: str) -> Any:
     return source.label if source else ""
 
 
-def prefill(definition: Any, user: Any) -> tuple[dict[str, Any], dict[str, str], list[str]]:
+def prefill(
+    definition: Any, user: Any, resident: Any = None
+) -> tuple[dict[str, Any], dict[str, str], list[str]]:
     """Initial answers, their sources and the locked field keys for a new draft."""
     cache: dict[str, dict[str, Any]] = {}
     answers: dict[str, Any] = {}
@@ -135,7 +141,7 @@ def prefill(definition: Any, user: Any) -> tuple[dict[str, Any], dict[str, str],
             continue
         source_key, _sep, name = path.partition(".")
         if source_key not in cache:
-            cache[source_key] = _SOURCES[source_key]().values(user)
+            cache[source_key] = _SOURCES[source_key]().values(user, resident)
         value = _shape(item, cache[source_key].get(name))
         if value in (None, "", [], {}):
             continue

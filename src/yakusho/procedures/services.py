@@ -17,7 +17,7 @@ from yakusho.core.audit import audit_record
 from yakusho.core.services import email_queue
 
 from . import prefill as prefill_sources
-from .engine import FormDefinition
+from .engine import DefinitionError, FormDefinition
 from .engine.rules import evaluate
 from .models import (
     Bundle,
@@ -75,7 +75,16 @@ def form_version_save(*, procedure: Procedure, definition: dict, actor: Any = No
 def form_version_publish(*, version: FormVersion, actor: Any = None) -> FormVersion:
     """Publish a draft version. Refused, naming every problem, when the definition does not
     hold together. Residents' drafts keep the version they started with."""
-    FormDefinition.parse(version.definition)  # raises DefinitionError
+    definition = FormDefinition.parse(version.definition)  # raises DefinitionError
+    from yakusho.cases.documents import template_problems
+
+    problems = [
+        p
+        for t in version.procedure.document_templates.all()
+        for p in template_problems(t.body, definition)
+    ]
+    if problems:
+        raise DefinitionError(problems)
     with transaction.atomic():
         version = FormVersion.objects.select_for_update().get(pk=version.pk)
         if version.state != FormVersion.State.DRAFT:
@@ -160,6 +169,35 @@ def draft_start(
         locked=sorted(set(locked)),
         expires_at=timezone.now() + dt.timedelta(days=days),
     )
+
+
+def draft_start_at_counter(*, procedure: Procedure, resident: Any, staff: Any) -> Draft:
+    """書かない窓口: staff start a form for the resident in front of them, filled in from the
+    registry; the resident's account (if they have one) will own the submission."""
+    version = procedure.published_version
+    definition = FormDefinition.parse(version.definition)
+    owner = resident.accounts.filter(is_active=True).first()
+    answers, sources, locked = prefill_sources.prefill(definition, owner, resident)
+    with transaction.atomic():
+        draft = Draft.objects.create(
+            owner=owner,
+            assisted_by=staff,
+            resident=resident,
+            procedure=procedure,
+            version=version,
+            answers=answers,
+            sources=sources,
+            locked=sorted(set(locked)),
+            expires_at=timezone.now() + dt.timedelta(days=1),
+        )
+        audit_record(
+            action="counter.start",
+            actor=staff,
+            obj=resident,
+            purpose="窓口での申請入力",
+            data={"procedure": procedure.code, "draft": str(draft.key)},
+        )
+    return draft
 
 
 def draft_save_step(
@@ -269,6 +307,7 @@ def submission_create(
     existing = Submission.objects.filter(draft_key=draft.key).first()
     if existing is not None:
         return existing
+    staff_assisted = staff_assisted or draft.assisted_by_id is not None
     definition = FormDefinition.parse(draft.version.definition)
     step = missing_step(definition, draft.answers)
     if step is not None:
@@ -306,6 +345,9 @@ def submission_create(
                 )
                 Upload.objects.filter(draft=draft).update(submission=submission, draft=None)
                 locked.delete()
+                from yakusho.cases.services import case_open
+
+                case_open(submission=submission)
                 audit_record(
                     action="submission.create",
                     actor=actor or owner,
@@ -373,6 +415,9 @@ def submission_withdraw(*, submission: Submission, user: Any) -> Submission:
         )
         submission.save(update_fields=["status", "status_changed_at", "purge_after", "updated_at"])
         audit_record(action="submission.withdraw", actor=user, obj=submission)
+        from yakusho.cases.services import case_withdrawn_by_resident
+
+        case_withdrawn_by_resident(submission=submission, user=user)
     return submission
 
 

@@ -13,6 +13,11 @@ urlpatterns = [
     path("apply/<uuid:key>/<slug:step>/", views.step, name="step"),
     path("submissions/<str:number>/", views.submission_detail, name="submission"),
     path("submissions/<str:number>/receipt.pdf", views.submission_receipt, name="receipt"),
+    path(
+        "submissions/<str:number>/documents/<int:document>.pdf",
+        views.submission_document,
+        name="document",
+    ),
     path("submissions/<str:number>/withdraw/", views.submission_withdraw, name="withdraw"),
     path("life-events/<slug:code>/", views.life_event, name="life_event"),
     path("bundles/<uuid:key>/", views.bundle, name="bundle"),

@@ -3,6 +3,8 @@ life events."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
@@ -246,9 +248,54 @@ def _submission(request: HttpRequest, number: str) -> Submission:
     return submission
 
 
+def _correction_step(definition: FormDefinition, correction: Any) -> Any:
+    """The fields staff asked to fix, as one step of the form."""
+    from .engine.definition import Step
+
+    items = [definition.fields[k] for k in correction.fields if k in definition.fields]
+    return Step("correction", {"title": {"ja": _("申請内容の補正")}}, items)
+
+
+@require_http_methods(["GET", "POST"])
 def submission_detail(request: HttpRequest, number: str) -> HttpResponse:
+    """The resident's submission: its status, the city's messages and documents, and the
+    fields to fix when the city asked for a correction (補正)."""
+    from yakusho.cases import selectors as case_selectors
+    from yakusho.cases import services as case_services
+
     submission = _submission(request, number)
     definition = FormDefinition.parse(submission.version.definition)
+    case = case_selectors.case_of_submission(submission)
+    correction = case_selectors.open_correction(case) if case else None
+    correction_form = None
+    if correction is not None:
+        data = request.POST if request.method == "POST" and "correction" in request.POST else None
+        correction_form = build_step_form(
+            definition,
+            _correction_step(definition, correction),
+            submission.answers,
+            data=data,
+            language=request.LANGUAGE_CODE,
+        )
+        if data is not None:
+            valid, answers = clean_step(correction_form)
+            if valid:
+                try:
+                    case_services.correction_answer(case=case, answers=answers, user=request.user)
+                except case_services.CorrectionClosed as exc:
+                    messages.error(request, exc.message)
+                else:
+                    messages.success(request, _("直した内容を送りました。担当課が確認します。"))
+                return redirect("procedures:submission", number=number)
+    elif request.method == "POST" and "correction" in request.POST:
+        messages.error(request, case_services.CorrectionClosed.message)
+        return redirect("procedures:submission", number=number)
+    if request.method == "POST" and "reply" in request.POST and case is not None:
+        body = request.POST.get("body", "").strip()[:4000]
+        if body:
+            case_services.message_from_resident(case=case, body=body, user=request.user)
+            messages.success(request, _("メッセージを送りました。"))
+        return redirect("procedures:submission", number=number)
     return render(
         request,
         "procedures/submission.html",
@@ -257,6 +304,10 @@ def submission_detail(request: HttpRequest, number: str) -> HttpResponse:
             "procedure": submission.procedure,
             "status_text": selectors.status_text(submission),
             "sent": request.GET.get("sent") == "1",
+            "case_messages": case.messages.all() if case else [],
+            "documents": case.documents.all() if case else [],
+            "correction": correction,
+            "correction_form": correction_form,
             "sections": summarise(
                 definition,
                 submission.answers,
@@ -269,6 +320,18 @@ def submission_detail(request: HttpRequest, number: str) -> HttpResponse:
                 (submission.receipt_number, ""),
             ],
         },
+    )
+
+
+def submission_document(request: HttpRequest, number: str, document: int) -> HttpResponse:
+    from django.http import FileResponse
+
+    from yakusho.cases.models import IssuedDocument
+
+    submission = _submission(request, number)
+    found = get_object_or_404(IssuedDocument, pk=document, case__submission=submission)
+    return FileResponse(
+        found.file.open("rb"), content_type="application/pdf", filename=f"{found.number}.pdf"
     )
 
 

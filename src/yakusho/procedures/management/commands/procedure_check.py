@@ -12,9 +12,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+")
 
-    def handle(self, *files, **options):
+    def handle(self, *args, **options):
         failed = 0
-        for path in files:
+        for path in options["files"]:
             try:
                 with open(path, encoding="utf-8") as handle:
                     data = loads(handle.read())
