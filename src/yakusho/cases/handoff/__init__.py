@@ -13,7 +13,6 @@ import csv
 import datetime as dt
 import hashlib
 import hmac
-import io
 import json
 import time
 from pathlib import Path
