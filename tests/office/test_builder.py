@@ -220,3 +220,29 @@ def test_export_import_and_duplicate(kacho, department):
     bad = SimpleUploadedFile("bad.json", b"{not json")
     page = kacho.post("/ja/office/procedures/import/", {"file": bad}, follow=True).content.decode()
     assert "手続きファイル" in page or "読み取れません" in page
+
+
+def test_heads_configure_hand_off_without_json(kacho, department):
+    from yakusho.cases.models import HandoffTarget
+
+    _new_procedure(kacho, department)
+    kacho.post(
+        "/ja/office/procedures/hachi-toroku/handoff/",
+        {
+            "kind": "csv",
+            "name": "養蜂台帳",
+            "encoding": "cp932",
+            "columns": "受付番号: receipt_number\n氏名: answers.applicant.name",
+        },
+    )
+    target = HandoffTarget.objects.get()
+    assert target.config["encoding"] == "cp932"
+    assert target.config["columns"][1] == ["氏名", "answers.applicant.name"]
+    page = kacho.post(
+        "/ja/office/procedures/hachi-toroku/handoff/", {"kind": "pull", "name": "RPA"}, follow=True
+    )
+    assert "トークン" in page.content.decode()
+    assert "token_sha256" in HandoffTarget.objects.get(name="RPA").config
+    kacho.post(f"/ja/office/procedures/hachi-toroku/handoff/{target.pk}/")
+    target.refresh_from_db()
+    assert not target.is_active

@@ -287,6 +287,13 @@ STAFF = [
     ("gomi@city.hadano.example.jp", "資源", "みどり", [("kankyo-shigen", "tanto")]),
     ("admin@city.hadano.example.jp", "情報", "つよし", [("joho-seisaku", "sysadmin")]),
     ("kansa@city.hadano.example.jp", "監査", "ただし", [("gyosei-somu", "auditor")]),
+    # A manager over every 部, who moves the demo's cases along and approves their decisions.
+    (
+        "bucho@city.hadano.example.jp",
+        "部長",
+        "まさる",
+        [(code, "shozokucho") for code, *_ in ORGANISATION],
+    ),
 ]
 # (login e-mail, resident 宛名番号 if verified through the demo provider)
 RESIDENT_ACCOUNTS = [

@@ -340,3 +340,74 @@ class ImportForm(fields.Form):
 
 class DuplicateForm(fields.Form):
     code = forms.SlugField(label=_("新しいコード"), max_length=60)
+
+
+class HandoffTargetForm(fields.Form):
+    """A hand-off target with the settings its kind needs (no JSON)."""
+
+    kind = forms.ChoiceField(
+        label=_("連携の方法"),
+        choices=[
+            ("csv", _("CSVファイル（基幹系が取り込むフォルダへ）")),
+            ("email", _("課のメールアドレスへ送る")),
+            ("webhook", _("Webhook（署名付きJSON）")),
+            ("pull", _("取得API（RPA・基幹系が取りに来る）")),
+        ],
+    )
+    name = fields.FreeTextField(
+        label=_("名前"), max_length=100, help_text=_("例：児童手当システム")
+    )
+    folder = fields.FreeTextField(label=_("CSV：保存先フォルダ"), required=False, max_length=300)
+    encoding = forms.ChoiceField(
+        label=_("CSV：文字コード"),
+        required=False,
+        choices=[("utf-8-sig", "UTF-8（BOM付き）"), ("cp932", "Shift_JIS（CP932）")],
+    )
+    columns = fields.FreeTextField(
+        label=_("CSV：列"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "1行に1列。「見出し: 値の場所」（例：氏名: answers.applicant.name）。空なら受付番号・受付日時・申請者。"
+        ),
+    )
+    to = forms.EmailField(label=_("メール：宛先"), required=False)
+    url = forms.URLField(
+        label=_("Webhook：送り先URL"), required=False, max_length=500, assume_scheme="https"
+    )
+    secret = forms.CharField(label=_("Webhook：署名の鍵"), required=False, max_length=200)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind == "webhook" and not (cleaned.get("url") and cleaned.get("secret")):
+            self.add_error("url", _("送り先URLと署名の鍵を入力してください。"))
+        if kind == "email" and not cleaned.get("to"):
+            self.add_error("to", _("宛先を入力してください。"))
+        return cleaned
+
+    def config(self) -> tuple[dict, str]:
+        """The target's settings, and for a pull target the token to show once."""
+        import hashlib
+        import secrets
+
+        data, kind = self.cleaned_data, self.cleaned_data["kind"]
+        if kind == "csv":
+            columns = [
+                [part.strip() for part in line.split(":", 1)]
+                for line in data["columns"].splitlines()
+                if ":" in line
+            ]
+            config = {"encoding": data["encoding"] or "utf-8-sig"}
+            if data["folder"]:
+                config["folder"] = data["folder"]
+            if columns:
+                config["columns"] = columns
+            return config, ""
+        if kind == "email":
+            return {"to": data["to"]}, ""
+        if kind == "webhook":
+            return {"url": data["url"], "secret": data["secret"], "timeout": 10}, ""
+        token = secrets.token_urlsafe(32)
+        return {"token_sha256": hashlib.sha256(token.encode()).hexdigest()}, token

@@ -23,6 +23,7 @@ from .builder_forms import (
     DuplicateForm,
     FieldAddForm,
     FieldForm,
+    HandoffTargetForm,
     ImportForm,
     ProcedureForm,
     StepForm,
@@ -192,6 +193,8 @@ def procedure(request: HttpRequest, code: str) -> HttpResponse:
             "step_form": StepForm(),
             "may_publish": _may_publish(request, procedure),
             "duplicate_form": DuplicateForm(),
+            "handoff_form": HandoffTargetForm(),
+            "targets": procedure.handoff_targets.all(),
             "breadcrumbs": _crumbs((procedure.name, "")),
         },
     )
@@ -455,4 +458,62 @@ def duplicate(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("office:procedure", code=copy.code)
     else:
         messages.error(request, _("新しいコードを半角英数字で入力してください。"))
+    return redirect("office:procedure", code=code)
+
+
+@role_required(*CASEWORK)
+@require_POST
+def handoff_add(request: HttpRequest, code: str) -> HttpResponse:
+    from yakusho.cases.models import HandoffTarget
+    from yakusho.core.audit import audit_record
+
+    procedure = _procedure(request, code)
+    if not _may_publish(request, procedure):
+        raise Http404
+    form = HandoffTargetForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+        return redirect("office:procedure", code=code)
+    config, token = form.config()
+    target = HandoffTarget.objects.create(
+        procedure=procedure,
+        kind=form.cleaned_data["kind"],
+        name=form.cleaned_data["name"],
+        config=config,
+    )
+    audit_record(
+        action="procedure.handoff_added",
+        actor=request.user,
+        obj=procedure,
+        data={"target": target.pk, "kind": target.kind},
+    )
+    if token:
+        messages.warning(
+            request,
+            _("取得APIのトークン（この画面でしか表示しません）：%(token)s") % {"token": token},
+        )
+    else:
+        messages.success(request, _("連携先を追加しました。"))
+    return redirect("office:procedure", code=code)
+
+
+@role_required(*CASEWORK)
+@require_POST
+def handoff_toggle(request: HttpRequest, code: str, target: int) -> HttpResponse:
+    from yakusho.cases.models import HandoffTarget
+    from yakusho.core.audit import audit_record
+
+    procedure = _procedure(request, code)
+    if not _may_publish(request, procedure):
+        raise Http404
+    found = get_object_or_404(HandoffTarget, pk=target, procedure=procedure)
+    found.is_active = not found.is_active
+    found.save(update_fields=["is_active", "updated_at"])
+    audit_record(
+        action="procedure.handoff_toggled",
+        actor=request.user,
+        obj=procedure,
+        data={"target": found.pk, "active": found.is_active},
+    )
     return redirect("office:procedure", code=code)

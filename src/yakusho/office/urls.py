@@ -67,4 +67,10 @@ urlpatterns = [
     path("procedures/<slug:code>/unpublish/", builder_views.unpublish, name="procedure_unpublish"),
     path("procedures/<slug:code>/export/", builder_views.export, name="procedure_export"),
     path("procedures/<slug:code>/duplicate/", builder_views.duplicate, name="procedure_duplicate"),
+    path("procedures/<slug:code>/handoff/", builder_views.handoff_add, name="handoff_add"),
+    path(
+        "procedures/<slug:code>/handoff/<int:target>/",
+        builder_views.handoff_toggle,
+        name="handoff_toggle",
+    ),
 ]
