@@ -114,7 +114,7 @@ def demo_cases_load(*, count: int = 300, seed: int = 142115) -> int:
         return 0
     from yakusho.accounts.models import User
 
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - repeatable demo data, not security
     procedures = [
         p
         for p in Procedure.objects.filter(is_published=True).select_related("published_version")
