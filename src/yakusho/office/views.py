@@ -37,7 +37,37 @@ def _crumbs(*items: tuple[str, str]) -> list[tuple[str, str]]:
 
 @staff_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "office/dashboard.html")
+    """What needs doing: the departments' open, overdue and soon-due cases, one's own, and the
+    decisions waiting for one's approval."""
+    from yakusho.accounts.selectors import staff_scope
+    from yakusho.cases.models import Case, Decision
+    from yakusho.cases.selectors import queue_counts
+    from yakusho.core.japanese.calendar import add_business_days
+
+    scope = staff_scope(request.user)
+    departments = list(scope.department_ids())
+    today = timezone.localdate()
+    counts = (
+        queue_counts(department_ids=departments, today=today, soon=add_business_days(today, 3))
+        if departments
+        else {}
+    )
+    approvals = (
+        Decision.objects.filter(
+            stage=Decision.Stage.AWAITING_APPROVAL,
+            case__department_id__in=scope.department_ids(Role.KESSAI, Role.SHOZOKUCHO),
+        )
+        .exclude(drafted_by=request.user)
+        .select_related("case__procedure")[:20]
+    )
+    mine = Case.objects.filter(
+        assignee=request.user, state__in=["received", "reviewing", "correction"]
+    ).count()
+    return render(
+        request,
+        "office/dashboard.html",
+        {"counts": counts, "approvals": approvals, "mine": mine, "casework": bool(departments)},
+    )
 
 
 @staff_required
