@@ -52,7 +52,12 @@ class Case(TimeStampedModel):
         verbose_name = _("案件")
         verbose_name_plural = _("案件")
         indexes = [
-            models.Index(fields=["department", "state", "due_date"], name="case_queue_idx"),
+            # Covers the queue's filter and default order, so a page's ids come from the
+            # index alone (see selectors.queue_page).
+            models.Index(
+                fields=["department", "state", "due_date", "received_at", "paused_since"],
+                name="case_queue_idx",
+            ),
             models.Index(fields=["department", "received_at"], name="case_received_idx"),
             models.Index(fields=["department", "assignee", "state"], name="case_assignee_idx"),
         ]

@@ -6,7 +6,6 @@ import itertools
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -65,9 +64,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     colleagues = _colleagues(request.user, departments)
     form = QueueForm(request.GET or None, procedures=procedures, colleagues=colleagues)
     filters = form.filters()
-    page = Paginator(selectors.queue(request.user, filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = selectors.queue_page(request.user, filters, request.GET.get("page"), PAGE_SIZE)
     audit_record(
         action="case.list",
         actor=request.user,

@@ -1,0 +1,1 @@
+"""Benchmarks of yakusho as production runs it: `python -m bench <scenario>`."""
