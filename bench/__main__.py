@@ -22,8 +22,14 @@ RESULTS = Path(__file__).parent / "results"
 def _machine() -> dict[str, str]:
     cpu = ""
     with contextlib.suppress(OSError):
-        cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                    if line.startswith("model name")), "")
+        cpu = next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            "",
+        )
     import os
 
     return {"cpu": cpu, "cores": str(os.cpu_count()), "python": platform.python_version()}
@@ -45,30 +51,58 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=30)
     parser.add_argument("--cases", type=int, default=100_000)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="yakusho-bench-") as folder, \
-            (server.postgres() if args.db == "postgres" else contextlib.nullcontext()) as database_url:
+    with (
+        tempfile.TemporaryDirectory(prefix="yakusho-bench-") as folder,
+        server.postgres() if args.db == "postgres" else contextlib.nullcontext() as database_url,
+    ):
         env = server.environment(Path(folder), database_url)
         print(f"Preparing {args.db} with {args.cases:,} cases…", flush=True)
         server.manage(env, "migrate", "-v", "0")
-        subprocess.run([sys.executable, "-c", (
-            "import django; django.setup(); from bench.queue import load; "
-            f"load({args.cases})")], env={**env, "PYTHONPATH": str(Path(__file__).parent.parent)}, check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                (
+                    "import django; django.setup(); from bench.queue import load; "
+                    f"load({args.cases})"
+                ),
+            ],
+            env={**env, "PYTHONPATH": str(Path(__file__).parent.parent)},
+            check=True,
+        )
         with server.serve(env) as base:
-            from bench import queue
-
             import django  # the client computes the demo's authenticator codes
+
+            from bench import queue
 
             django_env = {**env}
             import os
 
-            os.environ.update({k: v for k, v in django_env.items() if k.startswith(("YAKUSHO_", "DJANGO_", "DATABASE"))})
+            os.environ.update(
+                {
+                    k: v
+                    for k, v in django_env.items()
+                    if k.startswith(("YAKUSHO_", "DJANGO_", "DATABASE"))
+                }
+            )
             django.setup()
             results = queue.run(base)
     print(_table(results))
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"{args.scenario}-{args.db}.json"
-    out.write_text(json.dumps({"scenario": args.scenario, "db": args.db, "cases": args.cases,
-                               "machine": _machine(), "results": results}, ensure_ascii=False, indent=2))
+    out.write_text(
+        json.dumps(
+            {
+                "scenario": args.scenario,
+                "db": args.db,
+                "cases": args.cases,
+                "machine": _machine(),
+                "results": results,
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+    )
     print(f"written {out}")
     return 0
 

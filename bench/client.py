@@ -25,14 +25,18 @@ def staff_session(base: str, email: str, password: str, totp_secret: str) -> req
 
     session = requests.Session()
     page = session.get(f"{base}/ja/office/login/")
-    session.post(f"{base}/ja/office/login/", data={"login": email, "password": password,
-                                                    "csrfmiddlewaretoken": csrf_of(page.text)},
-                 headers={"Referer": page.url})
+    session.post(
+        f"{base}/ja/office/login/",
+        data={"login": email, "password": password, "csrfmiddlewaretoken": csrf_of(page.text)},
+        headers={"Referer": page.url},
+    )
     page = session.get(f"{base}/ja/accounts/2fa/authenticate/")
     code = format_hotp_value(hotp_value(totp_secret, int(time.time()) // 30))
-    response = session.post(f"{base}/ja/accounts/2fa/authenticate/",
-                            data={"code": code, "csrfmiddlewaretoken": csrf_of(page.text)},
-                            headers={"Referer": page.url})
+    response = session.post(
+        f"{base}/ja/accounts/2fa/authenticate/",
+        data={"code": code, "csrfmiddlewaretoken": csrf_of(page.text)},
+        headers={"Referer": page.url},
+    )
     if "/office/" not in response.url:
         raise RuntimeError(f"staff login failed at {response.url}")
     return session

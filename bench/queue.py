@@ -26,12 +26,23 @@ def load(count: int = CASES) -> None:
     from yakusho.procedures.receipt import new_receipt_number
 
     demo_city_load()
-    procedures = list(Procedure.objects.filter(department__code="kodomo-seisaku", is_published=True)
-                      .select_related("published_version", "department"))
-    rng = random.Random(7)  # noqa: S311
-    names = [("秦野 太郎", "ハダノタロウ"), ("渋沢 花子", "シブサワハナコ"), ("大山 健", "オオヤマケン")]
+    procedures = list(
+        Procedure.objects.filter(
+            department__code="kodomo-seisaku", is_published=True
+        ).select_related("published_version", "department")
+    )
+    rng = random.Random(7)
+    names = [
+        ("秦野 太郎", "ハダノタロウ"),
+        ("渋沢 花子", "シブサワハナコ"),
+        ("大山 健", "オオヤマケン"),
+    ]
     now = timezone.now()
-    states = ["received"] * 3 + ["reviewing"] * 3 + ["correction", "approved", "completed", "completed", "withdrawn"]
+    states = (
+        ["received"] * 3
+        + ["reviewing"] * 3
+        + ["correction", "approved", "completed", "completed", "withdrawn"]
+    )
     batch = 5000
     made = 0
     seen: set[str] = set()
@@ -45,19 +56,36 @@ def load(count: int = CASES) -> None:
             seen.add(number)
             name, kana = rng.choice(names)
             when = now - dt.timedelta(minutes=rng.randint(0, 60 * 24 * 365))
-            submissions.append(Submission(receipt_number=number, draft_key=uuid.uuid4(), procedure=procedure,
-                                          version=procedure.published_version, answers={}, applicant_name=name,
-                                          applicant_kana=kana, submitted_at=when, status=rng.choice(states)))
+            submissions.append(
+                Submission(
+                    receipt_number=number,
+                    draft_key=uuid.uuid4(),
+                    procedure=procedure,
+                    version=procedure.published_version,
+                    answers={},
+                    applicant_name=name,
+                    applicant_kana=kana,
+                    submitted_at=when,
+                    status=rng.choice(states),
+                )
+            )
         with transaction.atomic():
             Submission.objects.bulk_create(submissions)
             for submission in submissions:
                 received = timezone.localtime(submission.submitted_at).date()
-                cases.append(Case(submission=submission, procedure=submission.procedure,
-                                  department=submission.procedure.department, state=submission.status,
-                                  receipt_number=submission.receipt_number, applicant_name=submission.applicant_name,
-                                  applicant_key=f"{submission.applicant_kana} {submission.applicant_name.replace(' ', '')}",
-                                  received_at=submission.submitted_at,
-                                  due_date=add_business_days(received, submission.procedure.processing_days)))
+                cases.append(
+                    Case(
+                        submission=submission,
+                        procedure=submission.procedure,
+                        department=submission.procedure.department,
+                        state=submission.status,
+                        receipt_number=submission.receipt_number,
+                        applicant_name=submission.applicant_name,
+                        applicant_key=f"{submission.applicant_kana} {submission.applicant_name.replace(' ', '')}",
+                        received_at=submission.submitted_at,
+                        due_date=add_business_days(received, submission.procedure.processing_days),
+                    )
+                )
             Case.objects.bulk_create(cases)
         made += len(submissions)
 
@@ -80,7 +108,10 @@ def run(base: str, *, requests_per_page: int = 200) -> dict[str, dict]:
         for _ in range(requests_per_page):
             t0 = time.perf_counter()
             response = session.get(base + path)
-            timings.add(time.perf_counter() - t0, response.status_code == 200 and "案件" in response.text,
-                        len(response.content))
+            timings.add(
+                time.perf_counter() - t0,
+                response.status_code == 200 and "案件" in response.text,
+                len(response.content),
+            )
         results[name] = timings.summary(time.perf_counter() - started)
     return results

@@ -52,29 +52,79 @@ def postgres() -> Iterator[str]:
         for path in (data, sock):
             shutil.chown(path, "postgres")
     port = free_port()
-    subprocess.run([*as_postgres, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-                    "-E", "UTF8", "--locale=C.UTF-8"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            *as_postgres,
+            str(bindir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        ],
+        check=True,
+        capture_output=True,
+    )
     options = f"-c listen_addresses=127.0.0.1 -p {port} -k {sock} -c max_connections=300 -c shared_buffers=256MB"
-    subprocess.run([*as_postgres, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(sock / "log"), "-w",
-                    "-o", options, "start"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            *as_postgres,
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(sock / "log"),
+            "-w",
+            "-o",
+            options,
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
     try:
-        subprocess.run([str(bindir / "psql"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-q", "-c",
-                        "CREATE ROLE yakusho LOGIN PASSWORD 'yakusho' CREATEDB", "-c",
-                        "CREATE DATABASE yakusho OWNER yakusho"], check=True, capture_output=True)
+        subprocess.run(
+            [
+                str(bindir / "psql"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "-U",
+                "postgres",
+                "-q",
+                "-c",
+                "CREATE ROLE yakusho LOGIN PASSWORD 'yakusho' CREATEDB",
+                "-c",
+                "CREATE DATABASE yakusho OWNER yakusho",
+            ],
+            check=True,
+            capture_output=True,
+        )
         yield f"postgres://yakusho:yakusho@127.0.0.1:{port}/yakusho"
     finally:
-        subprocess.run([*as_postgres, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
-                       capture_output=True)
+        subprocess.run(
+            [*as_postgres, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
+            capture_output=True,
+        )
         shutil.rmtree(folder, ignore_errors=True)
 
 
 def environment(data_dir: Path, database_url: str | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("YAKUSHO_")}
-    env.update({
-        "YAKUSHO_DATA_DIR": str(data_dir), "YAKUSHO_SECRET_KEY": SECRET, "YAKUSHO_HTTPS": "0",
-        "YAKUSHO_ALLOWED_HOSTS": "127.0.0.1,localhost", "YAKUSHO_LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "yakusho.settings",
-    })
+    env.update(
+        {
+            "YAKUSHO_DATA_DIR": str(data_dir),
+            "YAKUSHO_SECRET_KEY": SECRET,
+            "YAKUSHO_HTTPS": "0",
+            "YAKUSHO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "YAKUSHO_LOG_LEVEL": "WARNING",
+            "DJANGO_SETTINGS_MODULE": "yakusho.settings",
+        }
+    )
     if database_url:
         env["DATABASE_URL"] = database_url
     else:
@@ -89,9 +139,23 @@ def manage(env: dict[str, str], *args: str) -> None:
 @contextlib.contextmanager
 def serve(env: dict[str, str], *, workers: int = 2, threads: int = 4) -> Iterator[str]:
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "yakusho", "serve", "--port", str(port),  # noqa: S603
-                                "--workers", str(workers), "--threads", str(threads)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "yakusho",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         url = f"http://127.0.0.1:{port}"
         _wait_for(url + "/healthz")

@@ -89,9 +89,9 @@ def queue_page(user: Any, filters: QueueFilters, number: Any, per_page: int) -> 
     alone, then only that page's rows are joined. Sorting 100,000 joined rows to show 50
     cost four times as much on SQLite."""
     cases = queue(user, filters)
-    page = Paginator(
-        cases.select_related(None).values_list("pk", flat=True), per_page
-    ).get_page(number)
+    page = Paginator(cases.select_related(None).values_list("pk", flat=True), per_page).get_page(
+        number
+    )
     ids = list(page.object_list)
     rows = cases.filter(pk__in=ids).in_bulk()
     page.object_list = [rows[pk] for pk in ids if pk in rows]
