@@ -16,6 +16,16 @@ def _cheap_password_hashing():
     override.disable()
 
 
+@pytest.fixture(autouse=True)
+def _japanese_by_default():
+    """Each test starts in Japanese: a request leaves its language active in the thread
+    (LocaleMiddleware), and a test must not inherit the one before it."""
+    from django.utils import translation
+
+    with translation.override("ja"):
+        yield
+
+
 @pytest.fixture
 def totp():
     """Give a user an authenticator app; returns a function for its current code."""

@@ -78,7 +78,16 @@ def error_summary(*forms_: forms.BaseForm) -> dict:
                     target = f"{bound.auto_id}{widget.widgets_names[0]}"
                 elif _field_kind(bound) == "choices":
                     target = f"{bound.auto_id}_0"
-                errors.append({"href": f"#{target}", "message": message})
+                label = getattr(bound.field, "summary_label", "") or bound.label
+                errors.append(
+                    {
+                        "href": f"#{target}",
+                        "message": _("%(label)s：%(message)s")
+                        % {"label": label, "message": message}
+                        if label
+                        else message,
+                    }
+                )
     return {"errors": errors}
 
 

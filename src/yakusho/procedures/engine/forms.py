@@ -102,8 +102,22 @@ def _label(item: Field) -> str:
     return str(item.label)
 
 
-def _part_fields(item: Field, prefix: str, language: str) -> dict[str, forms.Field]:
-    """The Django fields for one definition field, keyed by input name."""
+def _part_fields(
+    item: Field, prefix: str, language: str, row_label: str = ""
+) -> dict[str, forms.Field]:
+    """The Django fields for one definition field, keyed by input name. Each carries the
+    label the error summary needs to say which field is wrong when a page has several
+    people, or several rows, each with a 氏名."""
+    parts = _django_fields(item, prefix, language)
+    for part in parts.values():
+        labels = dict.fromkeys(
+            label for label in (row_label, _label(item), str(part.label)) if label
+        )
+        part.summary_label = " ".join(labels)
+    return parts
+
+
+def _django_fields(item: Field, prefix: str, language: str) -> dict[str, forms.Field]:
     label = _label(item)
     spec, kind = item.spec, item.type
     common = {"required": False, "label": label, "help_text": str(item.hint)}
@@ -332,9 +346,13 @@ def build_step_form(
             for index in range(count):
                 row_blocks = []
                 stored = answers.get(item.key) or []
+                row_label = _("%(label)s（%(number)s人目）") % {
+                    "label": _label(item),
+                    "number": index + 1,
+                }
                 for member in item.members:
                     prefix = f"{item.key}-{index}__{member.key}"
-                    parts = _part_fields(member, prefix, language)
+                    parts = _part_fields(member, prefix, language, row_label)
                     form_fields.update(parts)
                     if index < len(stored):
                         initial.update(_initial(member, prefix, stored[index].get(member.key)))
