@@ -9,18 +9,24 @@ published at /api/v1/signing/root.pem for verifiers to trust.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, TypeVar
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
+
+T = TypeVar("T")
 
 _lock = threading.Lock()
 
@@ -153,7 +159,22 @@ def _signer(key_path: str, cert_path: str, chain: tuple[str, ...]):
     return signers.SimpleSigner.load(key_path, cert_path, ca_chain_files=chain)
 
 
+def _outside_event_loop(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """pyHanko's synchronous API calls asyncio.run(), which fails inside a running event
+    loop (an async view, a notebook, a browser test's thread); run it in a thread there."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return func(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(func, *args, **kwargs).result()
+
+
 def sign_pdf(pdf: bytes, *, reason: str, field_name: str = "CitySignature") -> bytes:
+    return _outside_event_loop(_sign_pdf, pdf, reason=reason, field_name=field_name)
+
+
+def _sign_pdf(pdf: bytes, *, reason: str, field_name: str) -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
 
@@ -180,6 +201,10 @@ class Verification:
 
 def verify_pdf(pdf: bytes) -> Verification:
     """Whether the PDF carries the city's signature and is unchanged since signing."""
+    return _outside_event_loop(_verify_pdf, pdf)
+
+
+def _verify_pdf(pdf: bytes) -> Verification:
     from asn1crypto import pem
     from asn1crypto import x509 as asn1_x509
     from pyhanko.pdf_utils.reader import PdfFileReader
