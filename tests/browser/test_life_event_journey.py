@@ -69,7 +69,8 @@ def test_birth_of_a_child_from_search_to_mypage(demo_city, page):
     ).get_by_label("いいえ").check()
     page.get_by_role("button", name="必要な手続きを調べる").click()
     needed = page.locator("main form ul").inner_text()
-    assert "児童手当の認定請求" in needed and "小児医療費助成" in needed
+    assert "児童手当の認定請求" in needed
+    assert "小児医療費助成" in needed
     assert "国民健康保険" not in needed  # the baby joins a parent's insurance at work
     page.get_by_role("button", name="まとめて申請をはじめる").click()
     bundle_url = page.url

@@ -24,7 +24,8 @@ def _pdf() -> bytes:
 def test_signed_pdf_verifies_and_a_changed_one_does_not():
     signed = sign_pdf(_pdf(), reason="test")
     checked = verify_pdf(signed)
-    assert checked.valid and checked.trusted
+    assert checked.valid
+    assert checked.trusted
     assert not verify_pdf(signed.replace(b"Hadano", b"Hadanx")).valid
     assert not verify_pdf(b"not a pdf").valid
 
