@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError
-from ninja.security import django_auth
+from ninja.security import HttpBearer, django_auth
+from pydantic import BaseModel, ConfigDict
 
 from yakusho.core.japanese.postal import lookup_postal_code, normalize_postal_code
 
@@ -246,3 +248,118 @@ def handoff_ack(request: HttpRequest, body: AckIn) -> dict:
         state=HandoffDelivery.State.DELIVERED, delivered_at=timezone.now(), response="acknowledged"
     )
     return {"acknowledged": done}
+
+
+# --- registry: the core system pushes changes to the resident registry mirror -------------------
+
+
+class RegistryToken(HttpBearer):
+    """The core system's bearer token, configured only as its SHA-256 hex digest
+    (REGISTRY_TOKEN_SHA256); without one, every request is refused."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> str | None:
+        import hashlib
+        import hmac
+
+        from django.conf import settings
+
+        expected = settings.REGISTRY_TOKEN_SHA256.strip().lower()
+        token = token.strip()
+        if not expected or not token:
+            return None
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        return "registry" if hmac.compare_digest(digest, expected) else None
+
+
+REGISTRY_MAX_RECORDS = 1000
+
+
+class RegistryRecordIn(BaseModel):
+    """One record, with the values the core system's CSV export has (docs/registry-import.md).
+    Dates may be 西暦 or 和暦; kana may be hiragana or half-width. (A plain pydantic model, so
+    that unknown keys stay visible and a マイナンバー key can be refused.)"""
+
+    model_config = ConfigDict(extra="allow", coerce_numbers_to_str=True)
+
+    atena_number: str | None = None
+    household_number: str | None = None
+    relation: str | None = None
+    name: str | None = None
+    name_kana: str | None = None
+    birth_date: str | None = None
+    sex: str | None = None
+    postal_code: str | None = None
+    address: str | None = None
+
+
+class RegistryImportIn(Schema):
+    records: list[RegistryRecordIn]
+    full: bool = False
+
+
+class RegistryImportOut(Schema):
+    read: int
+    created: int
+    updated: int
+    unchanged: int
+    ended: int
+
+
+class RegistryErrorOut(Schema):
+    index: int
+    field: str
+    message: str
+
+
+class RegistryErrorsOut(Schema):
+    detail: str
+    errors: list[RegistryErrorOut]
+
+
+@api.post(
+    "/registry/records",
+    auth=RegistryToken(),
+    response={200: RegistryImportOut, 400: RegistryErrorsOut},
+    tags=["registry"],
+)
+def registry_records(request: HttpRequest, body: RegistryImportIn) -> Any:
+    """Create or update up to 1000 resident records, all or nothing. With `full`, the records
+    are the whole registry and current records not among them stop being current. A record
+    with any error writes nothing: the 400 answer lists each (`index` from 0, `field`)."""
+    from django.utils.translation import gettext as _
+
+    from yakusho.residents.importing import (
+        COLUMNS,
+        RegistryFileError,
+        SourceRow,
+        refuse_individual_number_columns,
+    )
+    from yakusho.residents.services import registry_import
+
+    if len(body.records) > REGISTRY_MAX_RECORDS:
+        raise HttpError(
+            413,
+            _("1回に送れるのは%(limit)d件までです（%(count)d件ありました）。分けて送ってください。")
+            % {"limit": REGISTRY_MAX_RECORDS, "count": len(body.records)},
+        )
+    try:
+        refuse_individual_number_columns(
+            {key for record in body.records for key in record.model_extra or {}}
+        )
+        report = registry_import(
+            (SourceRow(values=record.model_dump(include=set(COLUMNS))) for record in body.records),
+            full=body.full,
+            source="api",
+        )
+    except RegistryFileError as exc:
+        return api.create_response(request, {"detail": str(exc), "errors": []}, status=400)
+    if report.errors:
+        errors = {
+            "detail": _("%(count)d件の誤りがあるため、何も書き込んでいません。")
+            % {"count": len(report.errors)},
+            "errors": [
+                {"index": e.index, "field": e.field, "message": e.message} for e in report.errors
+            ],
+        }
+        return api.create_response(request, errors, status=400)
+    return report.counts()

@@ -283,6 +283,9 @@ STAFF_SSO = {
 }
 # Whether the directory's own second factor (its `amr` claim) counts as the office's.
 STAFF_SSO_TRUST_MFA = bool(env("YAKUSHO_STAFF_OIDC_TRUST_MFA", False, cast=bool))
+# The core system's bearer token for POST /api/v1/registry/records, stored only as its SHA-256
+# hex digest (docs/registry-import.md). Empty: the endpoint refuses every request.
+REGISTRY_TOKEN_SHA256 = str(env("YAKUSHO_REGISTRY_TOKEN_SHA256", ""))
 
 # --- Procedures ---------------------------------------------------------------------------
 

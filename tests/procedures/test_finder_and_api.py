@@ -50,6 +50,17 @@ def test_finder_understands_how_residents_type(client, catalog, query, expected)
         assert f"/ja/procedures/{code}/" in page
 
 
+def test_a_procedure_named_by_the_reading_ranks_above_one_that_only_mentions_it(
+    make_procedure,
+):
+    from yakusho.procedures.selectors import procedure_search
+
+    # Sorted first by sort_order, the mention would lead; the name's reading must win.
+    make_procedure(COPIES, code="hoiku", name="保育園の申込み", keywords="児童手当", sort_order=1)
+    make_procedure(COPIES, code="teate", name="児童手当の認定請求", sort_order=2)
+    assert [p.code for p in procedure_search("じどうてあて")] == ["teate", "hoiku"]
+
+
 def test_unpublished_procedures_are_not_found(client, catalog):
     assert client.get("/ja/procedures/draft-only/").status_code == 404
 

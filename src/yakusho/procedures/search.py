@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 import jaconv
 
@@ -35,6 +36,12 @@ def search_text(*, names: Iterable[str], japanese: Iterable[str]) -> str:
         for piece in text.replace("、", " ").replace(",", " ").split():
             parts |= {_plain(piece), _plain(_normalised(piece)), _reading(piece)}
     return "\n".join(sorted(p for p in parts if p))
+
+
+@lru_cache(maxsize=4096)
+def name_forms(name: str) -> tuple[str, ...]:
+    """A procedure's name as written and as read, for ranking names above other matches."""
+    return (_plain(name), _reading(name))
 
 
 def query_variants(query: str) -> list[set[str]]:

@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from .engine import FormDefinition
 from .engine.i18n import Localized, localize
 from .models import Bundle, Category, Draft, FormVersion, LifeEvent, Procedure, Submission
-from .search import matches, query_variants
+from .search import matches, name_forms, query_variants
 
 
 def localized(obj: Any, field: str, language: str | None = None) -> Localized:
@@ -40,8 +40,15 @@ def procedure_search(query: str, *, category: str = "", life_event: str = "") ->
     variants = query_variants(query)
     found = [p for p in procedures if matches(p.search_text, variants)]
     words = [w for forms in variants for w in forms]
-    found.sort(key=lambda p: (not any(w in p.name for w in words), p.sort_order, p.code))
+    found.sort(key=lambda p: (not _in_name(p.name, words), p.sort_order, p.code))
     return found
+
+
+def _in_name(name: str, words: list[str]) -> bool:
+    """Whether the query names the procedure, in its characters or in its reading (so that
+    「じどうてあて」 ranks 児童手当 above procedures that only mention it)."""
+    readable = name_forms(name)
+    return any(w in form for w in words for form in readable)
 
 
 def categories_with_counts() -> QuerySet[Category]:
