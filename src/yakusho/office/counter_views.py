@@ -9,15 +9,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yakusho.core.network import client_ip
 from yakusho.procedures import selectors as procedure_selectors
 from yakusho.procedures import services as procedure_services
 from yakusho.procedures.engine import FormDefinition
+from yakusho.procedures.engine.forms import build_step_form, clean_step
 from yakusho.procedures.engine.summary import summarise
 from yakusho.procedures.flow import handle_step_post, step_form_for
-from yakusho.procedures.models import Draft
+from yakusho.procedures.models import Draft, LifeEvent
 from yakusho.procedures.prefill import source_label
 from yakusho.residents.models import ResidentRecord
 
@@ -55,6 +57,7 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "resident": resident,
             "procedures": procedures,
+            "life_events": procedure_selectors.life_events(),
             "drafts": Draft.objects.filter(
                 assisted_by=request.user, resident=resident
             ).select_related("procedure"),
@@ -63,6 +66,52 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
                 (_("申請の入力"), ""),
             ),
         },
+    )
+
+
+@role_required(*CASEWORK)
+@require_http_methods(["GET", "POST"])
+def life_event(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """The life event's questions asked at the counter; the answers start every form the
+    resident needs at once, with what they share asked once."""
+    resident = get_object_or_404(ResidentRecord, pk=pk, is_current=True)
+    event = get_object_or_404(LifeEvent, code=code)
+    definition = FormDefinition.parse(event.questionnaire["definition"])
+    data = request.POST if request.method == "POST" else None
+    step_form = build_step_form(definition, definition.steps[0], {}, data=data, language="ja")
+    needed = None
+    if data is not None:
+        valid, answers = clean_step(step_form)
+        if valid:
+            needed = procedure_services.life_event_procedures(event, answers)
+            if "confirm" in request.POST and needed:
+                drafts = procedure_services.counter_life_event_start(
+                    life_event=event, resident=resident, staff=request.user, answers=answers
+                )
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d件の手続きの入力をはじめました。",
+                        "%(count)d件の手続きの入力をはじめました。",
+                        len(drafts),
+                    )
+                    % {"count": len(drafts)},
+                )
+                return redirect("office:counter_start", pk=resident.pk)
+    return render(
+        request,
+        "office/counter_life_event.html",
+        {
+            "resident": resident,
+            "event": event,
+            "step_form": step_form,
+            "needed": needed,
+            "breadcrumbs": _crumbs(
+                (resident.name, reverse("office:counter_start", args=[pk])),
+                (event.name, ""),
+            ),
+        },
+        status=400 if step_form.form.errors else 200,
     )
 
 

@@ -10,6 +10,11 @@ urlpatterns = [
     path("counter/", views.counter, name="counter"),
     path("counter/residents/<int:pk>/", views.counter_resident, name="counter_resident"),
     path("counter/residents/<int:pk>/apply/", counter_views.start, name="counter_start"),
+    path(
+        "counter/residents/<int:pk>/life-events/<slug:code>/",
+        counter_views.life_event,
+        name="counter_life_event",
+    ),
     path("counter/drafts/<uuid:key>/check/", counter_views.check, name="counter_check"),
     path("counter/drafts/<uuid:key>/discard/", counter_views.discard, name="counter_discard"),
     path("counter/drafts/<uuid:key>/<slug:step>/", counter_views.step, name="counter_step"),

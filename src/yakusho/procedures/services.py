@@ -153,10 +153,7 @@ def draft_start(
     definition = FormDefinition.parse(version.definition)
     owner = user if user.is_authenticated else None
     answers, sources, locked = prefill_sources.prefill(definition, owner)
-    for key, value in (shared or {}).items():
-        if key in definition.fields and value not in (None, "", []):
-            answers[key], sources[key] = value, "bundle"
-            locked.append(key)
+    _apply_shared(definition, shared, answers, sources, locked)
     days = procedure.draft_retention_days
     return Draft.objects.create(
         owner=owner,
@@ -171,13 +168,30 @@ def draft_start(
     )
 
 
-def draft_start_at_counter(*, procedure: Procedure, resident: Any, staff: Any) -> Draft:
+def _apply_shared(
+    definition: FormDefinition,
+    shared: dict[str, Any] | None,
+    answers: dict[str, Any],
+    sources: dict[str, str],
+    locked: list[str],
+) -> None:
+    """A life event's answers, asked once, fill and lock the same keys in each form."""
+    for key, value in (shared or {}).items():
+        if key in definition.fields and value not in (None, "", []):
+            answers[key], sources[key] = value, "bundle"
+            locked.append(key)
+
+
+def draft_start_at_counter(
+    *, procedure: Procedure, resident: Any, staff: Any, shared: dict[str, Any] | None = None
+) -> Draft:
     """書かない窓口: staff start a form for the resident in front of them, filled in from the
     registry; the resident's account (if they have one) will own the submission."""
     version = procedure.published_version
     definition = FormDefinition.parse(version.definition)
     owner = resident.accounts.filter(is_active=True).first()
     answers, sources, locked = prefill_sources.prefill(definition, owner, resident)
+    _apply_shared(definition, shared, answers, sources, locked)
     with transaction.atomic():
         draft = Draft.objects.create(
             owner=owner,
@@ -445,6 +459,20 @@ def bundle_start(*, life_event: LifeEvent, user: Any, answers: dict[str, Any]) -
         for procedure in procedures:
             draft_start(procedure=procedure, user=user, bundle=bundle, shared=shared)
     return bundle
+
+
+def counter_life_event_start(
+    *, life_event: LifeEvent, resident: Any, staff: Any, answers: dict[str, Any]
+) -> list[Draft]:
+    """書かない窓口 for a life event: one counter draft per procedure the answers call for,
+    with the answers several forms share asked once."""
+    procedures = life_event_procedures(life_event, answers)
+    shared = {k: answers.get(k) for k in life_event.questionnaire.get("shared", [])}
+    with transaction.atomic():
+        return [
+            draft_start_at_counter(procedure=p, resident=resident, staff=staff, shared=shared)
+            for p in procedures
+        ]
 
 
 def bundle_submit(*, bundle: Bundle, language: str) -> list[Submission]:
