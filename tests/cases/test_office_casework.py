@@ -180,6 +180,33 @@ def test_counter_mode_is_marked_and_audited(procedure, tanto, staff_client):
     assert record_audit.data["staff_assisted"] is True
 
 
+def test_counter_for_another_departments_procedure_returns_to_the_resident(procedure, staff_client):
+    """The 戸籍住民課 counter takes a こども政策課 application: it is sent, and the member of
+    staff, who may not open that department's cases, goes back to the resident."""
+    from yakusho.accounts.models import Role
+    from yakusho.core.models import Department
+
+    from ..factories import StaffFactory, assign, resident_record
+
+    madoguchi = StaffFactory()
+    koseki = Department.objects.create(code="koseki", name="戸籍住民課", level="bu")
+    assign(madoguchi, koseki, Role.TANTO)
+    record = resident_record(atena_number="880002")
+    office = staff_client(madoguchi)
+    step_url = office.post(
+        f"/ja/office/counter/residents/{record.pk}/apply/", {"procedure": procedure.code}
+    )["Location"]
+    check_url = office.post(
+        step_url,
+        {"applicant__name": "秦野 太郎", "applicant__kana": "ハダノ タロウ", "children": "1"},
+    )["Location"]
+    response = office.post(check_url, {"confirmed": "on"}, follow=True)
+    case = Case.objects.get()
+    assert response.redirect_chain[-1][0] == f"/ja/office/counter/residents/{record.pk}/apply/"
+    assert case.receipt_number in response.content.decode()
+    assert office.get(f"/ja/office/cases/{case.pk}/").status_code == 404
+
+
 def test_department_heads_see_statistics(submit, kodomo, staff_client):
     from yakusho.accounts.models import Role
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from yakusho.cases import selectors as case_selectors
 from yakusho.core.network import client_ip
 from yakusho.procedures import selectors as procedure_selectors
 from yakusho.procedures import services as procedure_services
@@ -189,7 +190,11 @@ def check(request: HttpRequest, key: str) -> HttpResponse:
                 _("申請を受け付けました。受付番号は %(number)s です。")
                 % {"number": submission.receipt_number},
             )
-            return redirect("office:case", pk=submission.case.pk)
+            # The counter often serves another department's procedure: open the case only
+            # where this member of staff may see it, otherwise go back to the resident.
+            if case_selectors.case_for(request.user, submission.case.pk) is not None:
+                return redirect("office:case", pk=submission.case.pk)
+            return redirect("office:counter_start", pk=draft.resident_id)
     template = (
         "office/counter_screen.html"
         if request.GET.get("screen") == "resident"
