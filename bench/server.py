@@ -137,8 +137,21 @@ def manage(env: dict[str, str], *args: str) -> None:
 
 
 @contextlib.contextmanager
-def serve(env: dict[str, str], *, workers: int = 2, threads: int = 4) -> Iterator[str]:
+def serve(
+    env: dict[str, str], *, workers: int = 2, threads: int = 4, worker: bool = False
+) -> Iterator[str]:
+    """`yakusho serve` (and, with `worker`, a `yakusho worker` beside it, as in production)."""
     port = free_port()
+    background = (
+        subprocess.Popen(
+            [sys.executable, "-m", "yakusho", "worker"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        if worker
+        else None
+    )
     process = subprocess.Popen(
         [
             sys.executable,
@@ -161,8 +174,11 @@ def serve(env: dict[str, str], *, workers: int = 2, threads: int = 4) -> Iterato
         _wait_for(url + "/healthz")
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        for running in (process, background):
+            if running is None:
+                continue
+            running.terminate()
+            try:
+                running.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                running.kill()

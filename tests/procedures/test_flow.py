@@ -149,6 +149,23 @@ def test_full_journey_submits_once_with_receipt_email_and_pdf(
     assert client.get(first)["Location"] == f"/ja/submissions/{submission.receipt_number}/"
 
 
+def test_the_confirmation_email_is_stored_with_the_submission(
+    client, resident, make_procedure, django_capture_on_commit_callbacks
+):
+    """A process killed right after the commit must not lose the e-mail: its outbox row is
+    written in the submission's own transaction, before any after-commit work runs."""
+    from yakusho.core.models import OutboundEmail
+
+    key, first = _start(client, make_procedure(BENEFIT))
+    _fill_benefit(client, first, key)
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(f"/ja/apply/{key}/check/")
+    submission = Submission.objects.get()
+    assert OutboundEmail.objects.filter(
+        key=f"submission-confirmation:{submission.receipt_number}", to=submission.email
+    ).exists()
+
+
 def test_save_and_resume_on_a_second_device(client, resident, make_procedure):
     from django.test import Client
 

@@ -91,7 +91,7 @@ def case_open(*, submission: Any) -> Case:
     case = Case.objects.create(
         submission=submission,
         procedure=procedure,
-        department=procedure.department,
+        department_id=procedure.department_id,
         receipt_number=submission.receipt_number,
         applicant_name=submission.applicant_name,
         applicant_key=search_key(submission.applicant_kana)

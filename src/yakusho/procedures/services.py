@@ -362,14 +362,18 @@ def submission_create(
                 from yakusho.cases.services import case_open
 
                 case_open(submission=submission)
+                if email:
+                    # In the same transaction: the outbox row exists exactly when the
+                    # submission does, whatever process dies when.
+                    _confirmation_email(submission)
+                # Last: the audit chain's head stays locked until the commit, and every
+                # submission waits for it.
                 audit_record(
                     action="submission.create",
                     actor=actor or owner,
                     obj=submission,
                     data={"procedure": draft.procedure.code, "staff_assisted": staff_assisted},
                 )
-                if email:
-                    transaction.on_commit(lambda s=submission: _confirmation_email(s))
                 return submission
         except IntegrityError:
             again = Submission.objects.filter(draft_key=draft.key).first()

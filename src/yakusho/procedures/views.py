@@ -112,6 +112,7 @@ def _draft(request: HttpRequest, key: str) -> Draft | HttpResponse:
     if draft.owner_id is not None:
         if not user.is_authenticated or draft.owner_id != user.pk:
             raise Http404
+        draft.owner = user  # the signed-in resident, already loaded
     elif not draft.session_key or draft.session_key != request.session.session_key:
         raise Http404
     return draft

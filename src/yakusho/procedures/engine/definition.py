@@ -7,8 +7,10 @@ naming the step and field, so staff fix it before residents ever see it.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import jsonschema
@@ -108,8 +110,15 @@ class FormDefinition:
 
     @classmethod
     def parse(cls, data: Any) -> FormDefinition:
+        """The checked definition. Each request reads a form several times and checking the
+        schema costs milliseconds, so parsed definitions are kept by their content (a
+        changed draft version is new content); they are never modified after parsing."""
         if not isinstance(data, dict):
             raise DefinitionError([_("定義はJSONのオブジェクトでなければなりません。")])
+        return _parse_cached(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str))
+
+    @classmethod
+    def _parse(cls, data: dict[str, Any]) -> FormDefinition:
         errors = sorted(_VALIDATOR.iter_errors(data), key=lambda e: list(e.absolute_path))
         if errors:
             raise DefinitionError([_describe(e) for e in errors[:20]])
@@ -282,3 +291,8 @@ def _describe(error: jsonschema.ValidationError) -> str:
         "where": where,
         "reason": error.message[:200],
     }
+
+
+@lru_cache(maxsize=512)
+def _parse_cached(content: str) -> FormDefinition:
+    return FormDefinition._parse(json.loads(content))
