@@ -127,6 +127,8 @@ INSTALLED_APPS = [
     "yakusho.residents",
     "yakusho.procedures",
     "yakusho.cases",
+    "yakusho.payments",
+    "yakusho.plan",
     "yakusho.portal",
     "yakusho.office",
     "yakusho.demo",

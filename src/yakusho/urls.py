@@ -18,6 +18,8 @@ urlpatterns = [
     # Outside the language prefix, so one redirect URI can be registered with the provider.
     path("identity/callback", account_views.identity_callback, name="identity_callback"),
     path("office-sso/callback", account_views.staff_sso_callback, name="staff_sso_callback"),
+    # Payment providers post here; outside the language prefix, one address per provider.
+    path("payments/webhooks/", include("yakusho.payments.webhook_urls")),
 ]
 
 _pages = [
@@ -28,11 +30,15 @@ if settings.ROLE in {"all", "office"}:
     _pages += [
         path("office/login/", account_views.StaffLoginView.as_view(), name="staff_login"),
         path("office/login/sso/", account_views.staff_sso_start, name="staff_sso_start"),
+        path("office/payments/", include("yakusho.payments.office_urls")),
+        path("office/plan/", include("yakusho.plan.office_urls")),
         path("office/", include("yakusho.office.urls")),
     ]
 if settings.ROLE in {"all", "portal"}:
     _pages += [
         path("documents/verify/", case_views.verify, name="documents_verify"),
+        path("payments/", include("yakusho.payments.urls")),
+        path("plan/", include("yakusho.plan.urls")),
         path("", include("yakusho.procedures.urls")),
         path("", include("yakusho.portal.urls")),
     ]
