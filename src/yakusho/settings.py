@@ -140,6 +140,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "yakusho.core.middleware.ContentSecurityPolicyMiddleware",
+    "yakusho.core.middleware.DatabaseUnavailableMiddleware",
     "yakusho.core.middleware.RequestSizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -288,6 +289,13 @@ STAFF_SSO_TRUST_MFA = bool(env("YAKUSHO_STAFF_OIDC_TRUST_MFA", False, cast=bool)
 # The core system's bearer token for POST /api/v1/registry/records, stored only as its SHA-256
 # hex digest (docs/registry-import.md). Empty: the endpoint refuses every request.
 REGISTRY_TOKEN_SHA256 = str(env("YAKUSHO_REGISTRY_TOKEN_SHA256", ""))
+
+# --- Payments -------------------------------------------------------------------------------
+# The demo provider works offline; Stripe needs its keys. The accounting department (会計課)
+# reconciles and exports for every department.
+STRIPE_SECRET_KEY = str(env("YAKUSHO_STRIPE_SECRET_KEY", ""))
+STRIPE_WEBHOOK_SECRET = str(env("YAKUSHO_STRIPE_WEBHOOK_SECRET", ""))
+PAYMENTS_ACCOUNTING_DEPARTMENT = str(env("YAKUSHO_PAYMENTS_ACCOUNTING_DEPARTMENT", "kaikei"))
 
 # --- Procedures ---------------------------------------------------------------------------
 

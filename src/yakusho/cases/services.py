@@ -469,6 +469,13 @@ def case_withdrawn_by_resident(*, submission: Any, user: Any) -> None:
     _move(case, State.WITHDRAWN, revision=None, actor=user, kind="withdrawn")
 
 
+def case_payment_note(*, submission: Any, note: str) -> None:
+    """The payments app reports a fee paid or lapsed; the case's history shows it."""
+    case = Case.objects.filter(submission=submission).first()
+    if case is not None:
+        _event(case, "payment", None, note=note)
+
+
 # --- notifications ----------------------------------------------------------------------------
 
 

@@ -158,6 +158,12 @@ ORGANISATION: list[tuple[str, str, str, list[tuple[str, str, str, list[tuple[str
             ("shogai-gakushu", "生涯学習課", "Lifelong Learning Division", []),
         ],
     ),
+    (
+        "kaikei-kanri",
+        "会計管理者",
+        "Accounting Manager",
+        [("kaikei", "会計課", "Accounting Division", [])],
+    ),
 ]
 
 
@@ -287,6 +293,7 @@ STAFF = [
     ("gomi@city.hadano.example.jp", "資源", "みどり", [("kankyo-shigen", "tanto")]),
     ("admin@city.hadano.example.jp", "情報", "つよし", [("joho-seisaku", "sysadmin")]),
     ("kansa@city.hadano.example.jp", "監査", "ただし", [("gyosei-somu", "auditor")]),
+    ("kaikei@city.hadano.example.jp", "会計", "みのる", [("kaikei", "tanto")]),
     # A manager over every 部, who moves the demo's cases along and approves their decisions.
     (
         "bucho@city.hadano.example.jp",
@@ -402,6 +409,9 @@ def demo_city_load() -> DemoSummary:
             address=address,
         )
     summary = DemoSummary(municipality=municipality.name, departments=count)
+    from .payments import demo_payments_load
+
+    demo_payments_load()  # charge types first: procedures with a fee name them
     summary.procedures = _catalog_load()
     for email, last, first, roles in STAFF:
         _demo_staff(email, last, first, roles)

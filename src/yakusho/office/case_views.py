@@ -27,6 +27,9 @@ from yakusho.cases.models import (
 )
 from yakusho.core.audit import audit_record
 from yakusho.core.network import client_ip
+from yakusho.payments import selectors as payment_selectors
+from yakusho.payments import services as payment_services
+from yakusho.payments.forms import ChargeRequestForm
 from yakusho.procedures.engine import FormDefinition
 from yakusho.procedures.engine.summary import summarise
 from yakusho.procedures.models import Procedure
@@ -135,6 +138,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "transitions": [
                 (s, State(s).label) for s in services.TRANSITIONS.get(case.state, set())
             ],
+            "charges": payment_selectors.charges_for_submission(case.submission),
+            "charge_form": _charge_form(case),
             "message_form": MessageForm(),
             "correction_form": CorrectionForm(choices=correctable),
             "decision_form": DecisionForm(),
@@ -148,6 +153,44 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "breadcrumbs": _crumbs((case.receipt_number, "")),
         },
     )
+
+
+def _charge_form(case: Case) -> ChargeRequestForm | None:
+    """審査後決済: offered while no charge is open, with the form's computed fee filled in."""
+    procedure = case.submission.procedure
+    if procedure.payment_timing != "after" or case.state not in OPEN_STATES:
+        return None
+    if payment_selectors.unpaid_charge_for(case.submission) is not None:
+        return None
+    return ChargeRequestForm(
+        initial={"amount": case.submission.computed.get(procedure.fee_key) or None}
+    )
+
+
+@role_required(*CASEWORK)
+@require_POST
+def case_charge(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case(request, pk)
+    form = ChargeRequestForm(request.POST)
+    if _charge_form(case) is None or not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+        return redirect("office:case", pk=pk)
+    try:
+        charge = payment_services.charge_for_submission(
+            submission=case.submission, amount=form.cleaned_data["amount"], actor=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(
+            request,
+            _(
+                "手数料 %(amount)s円 を請求しました（納付番号 %(ref)s）。申請者にメールで知らせました。"
+            )
+            % {"amount": f"{charge.amount:,}", "ref": charge.reference},
+        )
+    return redirect("office:case", pk=pk)
 
 
 def _revision(request: HttpRequest) -> int | None:

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 
 from yakusho.accounts.models import User
 from yakusho.accounts.selectors import staff_scope
+from yakusho.payments.selectors import is_accounting
 
 
 def menu(request: HttpRequest) -> dict[str, object]:
@@ -16,5 +17,7 @@ def menu(request: HttpRequest) -> dict[str, object]:
             "counter": scope.does_casework,
             "staff": scope.is_sysadmin,
             "audit": scope.is_auditor,
+            # is_accounting reads the 会計課's id; only staff with no casework role pay for it.
+            "payments": scope.does_casework or is_accounting(user),
         }
     }

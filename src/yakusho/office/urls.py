@@ -35,6 +35,7 @@ urlpatterns = [
     path("cases/<int:pk>/transition/", case_views.case_transition, name="case_transition"),
     path("cases/<int:pk>/assign/", case_views.case_assign, name="case_assign"),
     path("cases/<int:pk>/message/", case_views.case_message, name="case_message"),
+    path("cases/<int:pk>/charge/", case_views.case_charge, name="case_charge"),
     path("cases/<int:pk>/correction/", case_views.case_correction, name="case_correction"),
     path("cases/<int:pk>/decision/", case_views.case_decision, name="case_decision"),
     path(

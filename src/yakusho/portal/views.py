@@ -32,6 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def mypage(request: HttpRequest) -> HttpResponse:
     """The resident's drafts, submissions and bundles, with the state texts each procedure
     defines."""
+    from yakusho.payments import selectors as payment_selectors
     from yakusho.procedures import selectors as procedure_selectors
 
     if request.user.kind != "resident":
@@ -49,6 +50,9 @@ def mypage(request: HttpRequest) -> HttpResponse:
                 for s in submissions
             ],
             "bundles": procedure_selectors.bundles_of(request.user),
+            "unpaid": payment_selectors.charges_of(request.user).filter(state="unpaid"),
+            "paid": payment_selectors.charges_of(request.user).exclude(paid_at=None)[:20],
+            "tax_bills": payment_selectors.tax_bills_of(request.user),
             "breadcrumbs": [(_("ホーム"), reverse("portal:home")), (_("マイページ"), "")],
         },
     )

@@ -52,6 +52,13 @@ def procedure_export(procedure: Procedure) -> dict[str, Any]:
             "fee": {"ja": procedure.fee_text, **procedure.fee_text_translations}
             if procedure.fee_text
             else None,
+            "payment": {
+                "timing": procedure.payment_timing,
+                "charge_type": procedure.charge_type,
+                "fee": procedure.fee_key,
+            }
+            if procedure.payment_timing
+            else None,
             "documents": procedure.documents,
             "legal_basis": procedure.legal_basis,
             "fully_online": procedure.fully_online,
@@ -105,6 +112,9 @@ def procedure_import(
         FormDefinition.parse(form)
     except DefinitionError as exc:
         problems += exc.problems
+    payment = data.get("payment") or {}
+    if payment:
+        problems += _payment_problems(payment, form)
     if problems:
         raise ValidationError(problems)
     code = code or data["code"]
@@ -117,6 +127,9 @@ def procedure_import(
         fee, fee_translations = _split(data.get("fee") or "")
         procedure.fee_text, procedure.fee_text_translations = fee, fee_translations
         procedure.department, procedure.category = department, category
+        procedure.payment_timing = payment.get("timing", "")
+        procedure.charge_type = payment.get("charge_type", "")
+        procedure.fee_key = payment.get("fee", "fee")
         for field in (
             "identity_level",
             "processing_days",
@@ -144,3 +157,23 @@ def procedure_import(
             services.procedure_publish_state(procedure=procedure, published=True, actor=actor)
     procedure.refresh_from_db()
     return procedure
+
+
+def _payment_problems(payment: Any, form: Any) -> list[str]:
+    """A fee needs a timing, a charge type that exists and a computed value for the amount."""
+    from yakusho.payments.selectors import charge_type_exists
+
+    if not isinstance(payment, dict) or payment.get("timing") not in ("before", "after"):
+        return [_("payment.timing は before か after にしてください。")]
+    problems = []
+    if not charge_type_exists(str(payment.get("charge_type", ""))):
+        problems.append(
+            _("収納の種類「%(code)s」が見つかりません。") % {"code": payment.get("charge_type")}
+        )
+    computed = {c.get("key") for c in (form or {}).get("computed", []) if isinstance(c, dict)}
+    if payment.get("fee", "fee") not in computed:
+        problems.append(
+            _("手数料の計算項目「%(key)s」がフォームにありません。")
+            % {"key": payment.get("fee", "fee")}
+        )
+    return problems

@@ -116,6 +116,20 @@ class Procedure(TimeStampedModel):
     processing_days = models.PositiveSmallIntegerField(_("標準処理期間（開庁日）"), default=10)
     fee_text = models.CharField(_("手数料"), max_length=200, blank=True)
     fee_text_translations = models.JSONField(_("手数料（各言語）"), default=dict, blank=True)
+    # The fee, when there is one: when it is paid, what kind of money it is (the payments
+    # app's charge type code) and which computed value of the form gives the amount.
+    payment_timing = models.CharField(
+        _("手数料の支払い"),
+        max_length=10,
+        blank=True,
+        choices=[
+            ("", _("手数料なし")),
+            ("before", _("申請時に支払う（事前決済）")),
+            ("after", _("審査の後に市が請求する（事後決済）")),
+        ],
+    )
+    charge_type = models.SlugField(_("収納の種類"), max_length=40, blank=True)
+    fee_key = models.SlugField(_("手数料の計算項目"), max_length=40, blank=True, default="fee")
     documents = models.JSONField(_("添付書類"), default=list, blank=True)
     legal_basis = models.CharField(_("根拠法令"), max_length=300, blank=True)
     fully_online = models.BooleanField(_("オンラインで完結"), default=True)

@@ -362,6 +362,11 @@ def submission_create(
                 from yakusho.cases.services import case_open
 
                 case_open(submission=submission)
+                fee = computed.get(draft.procedure.fee_key or "fee", 0)
+                if draft.procedure.payment_timing == "before" and fee > 0:
+                    from yakusho.payments.services import charge_for_submission
+
+                    charge_for_submission(submission=submission, amount=fee)
                 if email:
                     # In the same transaction: the outbox row exists exactly when the
                     # submission does, whatever process dies when.
@@ -392,14 +397,21 @@ def _first_email(definition: FormDefinition, answers: dict[str, Any]) -> str:
 
 
 def _confirmation_email(submission: Submission) -> None:
+    from yakusho.payments.selectors import unpaid_charge_for
+
     from .selectors import localized
 
+    charge = unpaid_charge_for(submission) if submission.procedure.payment_timing else None
     with translation.override(submission.language):
         context = {
             "submission": submission,
             "procedure_name": localized(submission.procedure, "name").text,
             "url": settings.SITE_URL
             + reverse("procedures:submission", args=[submission.receipt_number]),
+            "charge": charge,
+            "pay_url": settings.SITE_URL + reverse("payments:charge", args=[charge.reference])
+            if charge
+            else "",
         }
         body = render_to_string("procedures/email/confirmation.txt", context)
         subject = _("【受付】%(procedure)s（受付番号 %(number)s）") % {

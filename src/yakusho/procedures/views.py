@@ -190,15 +190,24 @@ def check(request: HttpRequest, key: str) -> HttpResponse:
         if submission.owner_id is None:
             seen = request.session.get(ANONYMOUS_RECEIPTS, [])
             request.session[ANONYMOUS_RECEIPTS] = [*seen, submission.receipt_number][-20:]
+        from yakusho.payments.selectors import unpaid_charge_for
+
+        charge = unpaid_charge_for(submission) if submission.procedure.payment_timing else None
+        if charge is not None:
+            return redirect(f"{reverse('payments:charge', args=[charge.reference])}?sent=1")
         return redirect(
             f"{reverse('procedures:submission', args=[submission.receipt_number])}?sent=1"
         )
     missing = services.missing_step(definition, draft.answers)
     visible = definition.visible_steps(draft.answers)
+    fee = 0
+    if draft.procedure.payment_timing == "before" and not missing:
+        fee = int(definition.computed_values(draft.answers).get(draft.procedure.fee_key, 0))
     return render(
         request,
         "procedures/check.html",
         {
+            "fee": fee,
             "draft": draft,
             "procedure": draft.procedure,
             "missing": missing,
@@ -263,6 +272,7 @@ def submission_detail(request: HttpRequest, number: str) -> HttpResponse:
     fields to fix when the city asked for a correction (補正)."""
     from yakusho.cases import selectors as case_selectors
     from yakusho.cases import services as case_services
+    from yakusho.payments.selectors import charges_for_submission
 
     submission = _submission(request, number)
     definition = FormDefinition.parse(submission.version.definition)
@@ -303,6 +313,7 @@ def submission_detail(request: HttpRequest, number: str) -> HttpResponse:
         {
             "submission": submission,
             "procedure": submission.procedure,
+            "charges": charges_for_submission(submission),
             "status_text": selectors.status_text(submission),
             "sent": request.GET.get("sent") == "1",
             "case_messages": case.messages.all() if case else [],
