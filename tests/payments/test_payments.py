@@ -52,7 +52,8 @@ def test_a_fee_at_submission_charges_300_yen_per_copy(charge, resident):
     from yakusho.core.models import OutboundEmail
 
     body = OutboundEmail.objects.get(key__startswith="submission-confirmation").body
-    assert "900円" in body and f"/payments/{charge.reference}/" in body
+    assert "900円" in body
+    assert f"/payments/{charge.reference}/" in body
 
 
 def test_amounts_must_be_whole_positive_yen(charge_type, jumin):
@@ -69,7 +70,8 @@ def test_amounts_must_be_whole_positive_yen(charge_type, jumin):
 
 def test_a_card_payment_through_the_sandbox_and_its_webhook(charge, resident, run_tasks):
     payment = start(charge, user=resident)
-    assert payment.state == "started" and "/payments/demo-provider/" in payment.next_url
+    assert payment.state == "started"
+    assert "/payments/demo-provider/" in payment.next_url
     with run_tasks():
         url = demo.sandbox_choose(ref=payment.provider_ref, outcome="success")
     assert url == RETURN.replace("{key}", str(payment.key))
@@ -101,7 +103,8 @@ def test_a_second_tab_replaces_the_open_card_attempt(charge):
     first = start(charge)
     second = start(charge)
     first.refresh_from_db()
-    assert first.state == "cancelled" and second.state == "started"
+    assert first.state == "cancelled"
+    assert second.state == "started"
     assert DemoProviderPayment.objects.get(ref=first.provider_ref).state == "cancelled"
     assert Payment.objects.filter(state__in=["created", "started", "submitted"]).count() == 1
 
@@ -182,7 +185,8 @@ def test_chaos_every_webhook_twice_out_of_order_with_a_forgery(client, charge, o
     assert WebhookEvent.objects.exclude(outcome="rejected").count() == 2
     # A late "submitted" never overrode "success": the history only moves forward.
     states = [t.to_state for t in PaymentTransition.objects.filter(payment=payment)]
-    assert states[-1] == "success" and states.count("success") == 1
+    assert states[-1] == "success"
+    assert states.count("success") == 1
 
 
 def test_a_replayed_webhook_outside_the_time_window_is_refused(client, charge):
@@ -209,7 +213,8 @@ def test_a_webhook_for_an_unknown_payment_is_acknowledged_and_listed(client, db)
         }
     ).encode()
     response = webhook(client, body)
-    assert response.status_code == 200 and response.json()["result"] == "unmatched"
+    assert response.status_code == 200
+    assert response.json()["result"] == "unmatched"
     assert WebhookEvent.objects.get().outcome == "unmatched"
     assert not LedgerEntry.objects.exists()
 
@@ -222,8 +227,11 @@ def test_a_wrong_amount_puts_the_charge_in_front_of_staff_never_paid(client, cha
     assert webhook(client, body).json()["result"] == "mismatch"
     payment.refresh_from_db()
     charge.refresh_from_db()
-    assert payment.state == "error" and charge.state == "error" and charge.attention
-    assert charge.paid_at is None and not LedgerEntry.objects.exists()
+    assert payment.state == "error"
+    assert charge.state == "error"
+    assert charge.attention
+    assert charge.paid_at is None
+    assert not LedgerEntry.objects.exists()
 
 
 def test_malformed_and_non_json_webhooks_get_400(client, db):
@@ -254,7 +262,8 @@ def test_a_worker_killed_between_the_provider_and_our_books_recovers(charge, mon
         services.payment_sync(payment=payment)
     monkeypatch.undo()
     payment.refresh_from_db()
-    assert payment.state == "started" and not LedgerEntry.objects.exists()
+    assert payment.state == "started"
+    assert not LedgerEntry.objects.exists()
     # On restart the periodic job asks again; running it twice changes nothing more.
     assert services.payments_sync_unfinished(older_than=dt.timedelta(0)) == 1
     assert services.payments_sync_unfinished(older_than=dt.timedelta(0)) == 0
@@ -315,7 +324,8 @@ def test_konbini_paid_two_days_later_by_a_simulated_notification(charge, run_tas
     with run_tasks():
         demo.sandbox_settle(ref=payment.provider_ref, paid_at=later, duplicate=True)
     charge.refresh_from_db()
-    assert charge.state == "paid" and charge.paid_at == later
+    assert charge.state == "paid"
+    assert charge.paid_at == later
     assert LedgerEntry.objects.get().occurred_at == later
     with pytest.raises(ProviderError):
         demo.sandbox_settle(ref=payment.provider_ref, paid_at=later)
@@ -327,7 +337,8 @@ def test_money_arriving_for_a_cancelled_attempt_is_booked_and_flagged(client, ch
     assert webhook(client, paid).status_code == 200
     charge.refresh_from_db()
     assert LedgerEntry.objects.get().amount == 900  # the money is real
-    assert charge.attention and charge.state == "unpaid"
+    assert charge.attention
+    assert charge.state == "unpaid"
 
 
 def test_staff_cancel_an_unpaid_charge_with_a_reason(charge, kessai):

@@ -70,7 +70,7 @@ def test_a_checkout_session_is_created_in_yen_with_the_attempt_as_key(stripe, ch
 
 
 def test_a_paid_card_session_is_booked_once(stripe, charge):
-    calls, answers = stripe
+    _calls, answers = stripe
     answers["POST /v1/checkout/sessions"] = (200, recorded("session_created.json"))
     answers["GET /v1/checkout/sessions/"] = (200, recorded("session_card_paid.json"))
     payment = start(charge)
@@ -99,7 +99,8 @@ def test_konbini_shows_the_store_numbers_then_a_signed_event_pays_it(client, str
         content_type="application/json",
         HTTP_STRIPE_SIGNATURE=sign(SECRET, body),
     )
-    assert response.status_code == 200 and response.json()["result"] == "applied"
+    assert response.status_code == 200
+    assert response.json()["result"] == "applied"
     payment.refresh_from_db()
     assert payment.state == "success"
     forged = client.post(
@@ -112,7 +113,7 @@ def test_konbini_shows_the_store_numbers_then_a_signed_event_pays_it(client, str
 
 
 def test_an_expired_session_event_ends_the_attempt(client, stripe, charge):
-    calls, answers = stripe
+    _calls, answers = stripe
     answers["POST /v1/checkout/sessions"] = (200, recorded("session_created.json"))
     payment = start(charge)
     body = (RECORDINGS / "event_expired.json").read_bytes()
@@ -136,7 +137,7 @@ def test_a_card_refund_uses_the_refund_as_idempotency_key(stripe, charge, kessai
     services.payment_sync(payment=payment)
     refund = services.refund_request(charge=charge, amount=300, reason="1通取消し", actor=kessai)
     assert refund.state == "success"
-    method, path, data, headers = calls[-1]
+    _method, path, data, headers = calls[-1]
     assert (path, data["amount"], headers["Idempotency-Key"]) == (
         "/v1/refunds",
         300,
@@ -146,7 +147,7 @@ def test_a_card_refund_uses_the_refund_as_idempotency_key(stripe, charge, kessai
 
 
 def test_errors_and_an_unreachable_stripe_take_no_money(stripe, charge, monkeypatch, settings):
-    calls, answers = stripe
+    _calls, answers = stripe
     answers["POST /v1/checkout/sessions"] = (404, recorded("error_card_declined.json"))
     with pytest.raises(services.PaymentRefused):
         start(charge)
