@@ -138,6 +138,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     made = demo_cases_load()
     if made:
         print(f"Made {made} demo cases.")
+    from yakusho.demo.plan import demo_plan_load
+
+    if demo_plan_load():
+        print("Loaded the ICT plan (はだのＩＣＴ活用推進計画) and its committees.")
     server.set_app(get_wsgi_application())
 
     stop = threading.Event()
