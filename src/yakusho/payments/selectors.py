@@ -6,12 +6,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from yakusho.accounts.models import Role
@@ -56,7 +55,9 @@ def live_payment(charge: Charge) -> Payment | None:
 def tax_bills_of(user: Any) -> QuerySet[TaxBill]:
     if not getattr(user, "resident_id", None):
         return TaxBill.objects.none()
-    return TaxBill.objects.filter(resident_id=user.resident_id).order_by("paid_on", "due_date")
+    return TaxBill.objects.filter(resident_id=user.resident_id).order_by(
+        F("paid_on").asc(nulls_first=True), "due_date"
+    )
 
 
 # --- staff ---------------------------------------------------------------------------------
@@ -320,10 +321,3 @@ def _cp932(ch: str) -> str:
     except UnicodeEncodeError:
         return "〓"
     return ch
-
-
-def ledger_by_type(*, first: dt.date, last: dt.date) -> dict[str, int]:
-    totals: dict[str, int] = defaultdict(int)
-    for row in ledger_rows(first=first, last=last):
-        totals[row[2] or row[1] or "—"] += int(row[6])
-    return dict(totals)

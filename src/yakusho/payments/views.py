@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,6 +22,12 @@ from .models import Charge, DemoProviderPayment, Payment
 from .receipts import receipt_pdf, receipt_token
 
 ANONYMOUS_RECEIPTS = "anonymous_receipts"  # the procedures app's session list
+STORES = {
+    "familymart": _lazy("ファミリーマート"),
+    "lawson": _lazy("ローソン"),
+    "ministop": _lazy("ミニストップ"),
+    "seicomart": _lazy("セイコーマート"),
+}
 
 
 def _may_see(request: HttpRequest, charge: Charge) -> bool:
@@ -74,12 +81,15 @@ def charge_detail(request: HttpRequest, reference: str) -> HttpResponse:
                 return HttpResponseRedirect(payment.next_url)
             return redirect("payments:charge", reference=reference)
     charge.refresh_from_db()
+    live = selectors.live_payment(charge)
+    stores = live.instructions.get("stores", []) if live else []
     return render(
         request,
         "payments/charge.html",
         {
             "charge": charge,
-            "live": selectors.live_payment(charge),
+            "live": live,
+            "stores": [str(STORES.get(code, code)) for code in stores],
             "form": form,
             "key": uuid.uuid4(),
             "sent": request.GET.get("sent") == "1",

@@ -8,7 +8,7 @@ from django import forms, template
 from django.core.paginator import Page
 from django.utils.translation import gettext as _
 
-from yakusho.core.japanese.wareki import WarekiError, format_wareki
+from yakusho.core.japanese.wareki import WarekiError, format_wareki, to_wareki, year_label
 
 register = template.Library()
 
@@ -136,6 +136,19 @@ def wareki(value: dt.date | None) -> str:
         return format_wareki(value)
     except WarekiError:
         return value.isoformat()
+
+
+@register.filter
+def fiscal_year(value: int | None) -> str:
+    """2026 → 「令和8年度」 in Japanese, "FY2026" in other languages (April to March)."""
+    if not value:
+        return ""
+    from django.utils.translation import get_language
+
+    if not (get_language() or "ja").startswith("ja"):
+        return f"FY{value}"
+    wareki = to_wareki(dt.date(int(value), 4, 1))
+    return f"{wareki.era.name}{year_label(wareki.year)}度"
 
 
 @register.filter

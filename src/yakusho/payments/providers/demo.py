@@ -48,8 +48,11 @@ class DemoProvider(Provider):
         if payment.method == "card":
             expires = timezone.now() + dt.timedelta(minutes=CARD_MINUTES)
         else:
-            days = payment.charge.charge_type.konbini_days
-            expires = timezone.now() + dt.timedelta(days=days)
+            # As at the stores: the number is good until the end of the last day (JST).
+            last_day = timezone.localdate() + dt.timedelta(
+                days=payment.charge.charge_type.konbini_days
+            )
+            expires = timezone.make_aware(dt.datetime.combine(last_day, dt.time(23, 59, 59)))
         DemoProviderPayment.objects.create(
             ref=ref,
             method=payment.method,
@@ -160,7 +163,7 @@ def _instructions(row: DemoProviderPayment) -> dict:
         return {
             "payment_number": "".join(secrets.choice("0123456789") for _ in range(11)),
             "confirmation_number": "".join(secrets.choice("0123456789") for _ in range(4)),
-            "stores": ["ファミリーマート", "ローソン", "ミニストップ", "セイコーマート"],
+            "stores": ["familymart", "lawson", "ministop", "seicomart"],
             "pay_by": due.isoformat(),
         }
     return {

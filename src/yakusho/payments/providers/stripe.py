@@ -61,6 +61,7 @@ def _session_status(session: dict) -> Status:
             "payment_number": first.get("payment_code", ""),
             "confirmation_number": first.get("confirmation_number", ""),
             "voucher_url": konbini.get("hosted_voucher_url", ""),
+            "stores": sorted(stores),
             "pay_by": (_time(konbini.get("expires_at")) or timezone.now()).isoformat(),
         }
     return Status(
