@@ -289,3 +289,24 @@ def test_a_tax_bill_file_with_a_bad_line_is_refused_whole(db):
         services.tax_bills_import(content=text.encode())
     assert "3行目" in str(refused.value)
     assert not TaxBill.objects.exists()
+
+
+def test_the_tax_bill_command_reports_bad_lines(tmp_path, db):
+    from django.core.management import CommandError, call_command
+
+    resident_record(atena_number="700002")
+    good = tmp_path / "bills.csv"
+    good.write_bytes(
+        (
+            "bill_number,atena_number,tax,fiscal_year,installment,amount,due_date,el_number,el_qr,paid_on\n"
+            "B-9,700002,市民税・県民税,2026,第2期,12000,2026-08-31,EL9,Q,2026-08-20\n"
+        ).encode("cp932")
+    )
+    call_command("taxbills_import", str(good))
+    assert TaxBill.objects.get().paid_on == dt.date(2026, 8, 20)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("bill_number\nB-1\n")
+    with pytest.raises(CommandError, match="見出し"):
+        call_command("taxbills_import", str(bad))
+    with pytest.raises(CommandError, match="cannot read"):
+        call_command("taxbills_import", str(tmp_path / "missing.csv"))

@@ -349,3 +349,15 @@ def test_staff_cancel_an_unpaid_charge_with_a_reason(charge, kessai):
     charge.refresh_from_db()
     assert charge.state == "cancelled"
     assert not Payment.objects.filter(state__in=["created", "started"]).exists()
+
+
+def test_a_late_notification_waits_for_its_time(charge, run_tasks):
+    from django_tasks_db.models import DBTaskResult
+
+    payment = start(charge)
+    with run_tasks():
+        demo.sandbox_choose(ref=payment.provider_ref, outcome="success", delay=60)
+    late = DBTaskResult.objects.get(task_path__endswith="demo_webhook_send")
+    assert late.run_after > timezone.now()
+    payment.refresh_from_db()
+    assert payment.state == "started"  # nothing delivered yet; the return page would ask
