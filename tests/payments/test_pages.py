@@ -162,6 +162,9 @@ def test_staff_find_a_charge_and_refund_it_partly_then_fully(
     approver.post(refund_url, {"amount": 600, "reason": "申請の取下げ"})
     charge.refresh_from_db()
     assert charge.state == "refunded"
+    from yakusho.core.models import OutboundEmail
+
+    assert OutboundEmail.objects.filter(key__startswith="refund:").count() == 2
     assert charge.amount_refunded == 900
     assert sorted(LedgerEntry.objects.values_list("amount", flat=True)) == [-600, -300, 900]
 
@@ -310,3 +313,19 @@ def test_the_tax_bill_command_reports_bad_lines(tmp_path, db):
         call_command("taxbills_import", str(bad))
     with pytest.raises(CommandError, match="cannot read"):
         call_command("taxbills_import", str(tmp_path / "missing.csv"))
+
+
+def test_a_tax_bill_shows_its_el_qr_to_its_owner_only(resident_client, resident, client):
+    services.tax_bills_import(
+        content=(
+            "bill_number,atena_number,tax,fiscal_year,installment,amount,due_date,el_number,el_qr,paid_on\n"
+            f"B-7,{resident.resident.atena_number},固定資産税,2026,第3期,38500,2026-12-28,"
+            "01142115-0000007-7-1,ELQR-PAYLOAD-7,\n"
+        ).encode()
+    )
+    page = resident_client.get("/ja/payments/tax-bills/B-7/").content.decode()
+    assert "令和8年度 第3期" in page
+    assert "<svg" in page
+    assert "01142115-0000007-7-1" in page
+    client.force_login(UserFactory(resident=resident_record(name="別人")))
+    assert client.get("/ja/payments/tax-bills/B-7/").status_code == 404

@@ -717,6 +717,17 @@ def _refund_apply(charge: Charge, refund: Refund, state: str, provider_ref: str)
         fields.append("state")
     charge.save(update_fields=fields)
     audit_record(action="refund.done", obj=charge, data={"amount": refund.amount})
+    email = charge.submission.email if charge.submission_id else ""
+    if email:
+        with translation.override(charge.submission.language):
+            subject = _("【返金】%(what)s（%(amount)s円）") % {
+                "what": charge.description,
+                "amount": f"{refund.amount:,}",
+            }
+            body = render_to_string(
+                "payments/email/refunded.txt", {"charge": charge, "refund": refund}
+            )
+        email_queue(key=f"refund:{refund.key}", to=email, subject=subject, body=body)
     return True
 
 

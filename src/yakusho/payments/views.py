@@ -147,6 +147,30 @@ def payment_return(request: HttpRequest, key: str) -> HttpResponse:
     return redirect("payments:charge", reference=payment.charge.reference)
 
 
+def tax_bill(request: HttpRequest, number: str) -> HttpResponse:
+    """A tax bill with its eL-QR code to scan with a payment app or at a bank; yakusho only
+    shows it (taxes are paid through eLTAX)."""
+    import segno
+
+    bill = selectors.tax_bills_of(request.user).filter(bill_number=number).first()
+    if bill is None:
+        raise Http404
+    qr = segno.make(bill.el_qr, error="m").svg_inline(scale=4, omitsize=False)
+    return render(
+        request,
+        "payments/tax_bill.html",
+        {
+            "bill": bill,
+            "qr": qr,
+            "breadcrumbs": [
+                (_("ホーム"), reverse("portal:home")),
+                (_("マイページ"), reverse("portal:mypage")),
+                (_("税金の納付書"), ""),
+            ],
+        },
+    )
+
+
 def receipt(request: HttpRequest, reference: str) -> HttpResponse:
     charge = _charge(request, reference)
     if charge.paid_at is None:
