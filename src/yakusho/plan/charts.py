@@ -8,15 +8,15 @@ two series differ by fill pattern as well as colour.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from itertools import count
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from yakusho.core.japanese.wareki import to_wareki, year_label
+from yakusho.core.japanese.wareki import fiscal_year_label
 
 from .selectors import KpiPoint
 
@@ -26,10 +26,9 @@ TARGET_COLOUR = "#4d4d4d"  # outlined, hatched: 目標
 ACTUAL_COLOUR = "#0031d8"  # solid: 実績 (デジタル庁 blue)
 
 
-def fiscal_label(year: int) -> str:
-    """令和6年度 (a fiscal year starting in April 2024)."""
-    wareki = to_wareki(dt.date(year, 4, 1))
-    return f"{wareki.era.name}{year_label(wareki.year)}度"
+def fiscal_label(year: int, language: str | None = None) -> str:
+    """令和6年度 (a fiscal year starting in April 2024); "FY2024" on other languages' pages."""
+    return fiscal_year_label(year, language or get_language() or "ja")
 
 
 def _number(value: Decimal | None) -> str:
@@ -50,7 +49,8 @@ def describe(name: str, unit: str, points: list[KpiPoint]) -> str:
                 "actual": _number(p.actual) + (unit if p.actual is not None else ""),
             }
         )
-    return _("%(name)s（単位：%(unit)s）。") % {"name": name, "unit": unit} + "、".join(parts)
+    separator = "、" if (get_language() or "ja").startswith("ja") else ", "
+    return _("%(name)s（単位：%(unit)s）。") % {"name": name, "unit": unit} + separator.join(parts)
 
 
 def kpi_chart(*, name: str, unit: str, points: list[KpiPoint], width: int = 560) -> SafeString:

@@ -17,7 +17,7 @@ from yakusho.core.signing import sign_pdf
 from yakusho.procedures.documents import FONT, _wrap
 
 from . import selectors
-from .charts import fiscal_label
+from .charts import fiscal_label as _fiscal_label
 from .models import Plan
 
 WIDTH, HEIGHT = A4
@@ -74,7 +74,7 @@ class _Writer:
                 pdf.rect(x + offset, base, 6 * mm, h, stroke=0, fill=1)
             pdf.setFillColorRGB(0, 0, 0)
             pdf.setFont(FONT, 7)
-            pdf.drawCentredString(x, base - 4 * mm, fiscal_label(p.year))
+            pdf.drawCentredString(x, base - 4 * mm, _fiscal_label(p.year, "ja"))
         pdf.setFont(FONT, 7)
         pdf.drawString(LEFT + 10 * mm, self.y + 1 * mm, "■灰：目標　■青：実績")
         self.y = base - 8 * mm
@@ -86,7 +86,7 @@ def _n(value: Decimal | None, unit: str) -> str:
 
 def report_pdf(*, plan: Plan, fiscal_year: int) -> bytes:
     city = municipality_current()
-    title = f"{plan.name} {fiscal_label(fiscal_year)} 進捗状況報告書"
+    title = f"{plan.name} {_fiscal_label(fiscal_year, 'ja')} 進捗状況報告書"
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
     pdf.setTitle(title)
@@ -95,8 +95,8 @@ def report_pdf(*, plan: Plan, fiscal_year: int) -> bytes:
     w.text(title, size=16)
     w.text(f"{city.name if city else ''}　{format_wareki(plan_today())}作成", size=9)
     w.text(
-        f"計画期間：{fiscal_label(plan.start_year)}〜{fiscal_label(plan.end_year)}"
-        f"（中間見直し：{fiscal_label(plan.midterm_year) if plan.midterm_year else '—'}）",
+        f"計画期間：{_fiscal_label(plan.start_year, 'ja')}〜{_fiscal_label(plan.end_year, 'ja')}"
+        f"（中間見直し：{_fiscal_label(plan.midterm_year, 'ja') if plan.midterm_year else '—'}）",
         size=9,
     )
     w.text("基本理念", size=13)

@@ -137,7 +137,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             {
                 "kpi": kpi,
                 "points": [(p, fiscal_label(p.year)) for p in points],
-                "chart": kpi_chart(name=kpi.name, unit=kpi.unit, points=points),
+                "chart": kpi_chart(name=kpi.name, unit=str(kpi.get_unit_display()), points=points),
             }
         )
     return render(

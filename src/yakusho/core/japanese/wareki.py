@@ -165,3 +165,12 @@ def parse_date(text: str) -> dt.date:
     if _UNKNOWN_ERA.match(cleaned):
         raise WarekiError("unknown_era")
     raise WarekiError("unparseable")
+
+
+def fiscal_year_label(year: int, language: str = "ja") -> str:
+    """The fiscal year starting in April of `year`: 「令和8年度」 in Japanese, "FY2026" in any
+    other language."""
+    if not language.startswith("ja"):
+        return f"FY{year}"
+    wareki = to_wareki(dt.date(year, 4, 1))
+    return f"{wareki.era.name}{year_label(wareki.year)}度"

@@ -8,7 +8,7 @@ from django import forms, template
 from django.core.paginator import Page
 from django.utils.translation import gettext as _
 
-from yakusho.core.japanese.wareki import WarekiError, format_wareki, to_wareki, year_label
+from yakusho.core.japanese.wareki import WarekiError, fiscal_year_label, format_wareki
 
 register = template.Library()
 
@@ -141,14 +141,9 @@ def wareki(value: dt.date | None) -> str:
 @register.filter
 def fiscal_year(value: int | None) -> str:
     """2026 → 「令和8年度」 in Japanese, "FY2026" in other languages (April to March)."""
-    if not value:
-        return ""
     from django.utils.translation import get_language
 
-    if not (get_language() or "ja").startswith("ja"):
-        return f"FY{value}"
-    wareki = to_wareki(dt.date(int(value), 4, 1))
-    return f"{wareki.era.name}{year_label(wareki.year)}度"
+    return fiscal_year_label(int(value), get_language() or "ja") if value else ""
 
 
 @register.filter
