@@ -129,6 +129,7 @@ OFFICE_PAGES = [
     "/office/counter/",
     "/office/audit/",
     "/office/staff/",
+    "/office/payments/",
 ]
 FOREIGN = [c for c in TRANSLATED if c != "ja-x-easy"]
 
@@ -146,11 +147,41 @@ def test_no_japanese_left_on_residents_pages(client, code):
         response = client.get(f"/{code}{path}")
         assert response.status_code == 200, path
         assert japanese_left(response.content.decode(), lang) == [], (code, path)
-    client.force_login(UserFactory())
-    for path in SIGNED_IN_PAGES:
+    user = UserFactory()
+    client.force_login(user)
+    for path in [*SIGNED_IN_PAGES, *_payment_pages(user, code)]:
         response = client.get(f"/{code}{path}")
         assert response.status_code == 200, path
         assert japanese_left(response.content.decode(), lang) == [], (code, path)
+
+
+def _payment_pages(user, code):
+    """A fee the user owes for 住民票 by post, and the demo provider's page for paying it."""
+    from django.utils import translation
+
+    from yakusho.core.models import Department
+    from yakusho.payments import services
+    from yakusho.payments.models import ChargeType
+    from yakusho.procedures.models import Procedure
+
+    procedure = Procedure.objects.get(code="juminhyo-yuso")
+    charge = services.charge_create(
+        charge_type=ChargeType.objects.get(code="certificate-fee"),
+        amount=900,
+        description=procedure.name,
+        description_translations=procedure.name_translations,
+        department=Department.objects.get(code="koseki-jumin"),
+        owner=user,
+    )
+    with translation.override(code):  # as in a request: the provider's page in its language
+        payment = services.payment_start(
+            charge=charge,
+            method="konbini",
+            idempotency_key=f"translations-{code}",
+            return_url="http://testserver/{key}/",
+            language=code,
+        )
+    return [f"/payments/{charge.reference}/", payment.next_url.split(f"/{code}", 1)[1]]
 
 
 @pytest.mark.django_db

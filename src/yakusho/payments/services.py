@@ -357,8 +357,9 @@ def payment_start(
         raise PaymentRefused(
             _("別の画面でお支払いが始まっています。このページを開き直してください。")
         ) from None
-    with translation.override(language):
-        description = str(charge.description)
+    from yakusho.procedures.selectors import localized
+
+    description = localized(charge, "description", language).text
     try:
         created = providers.get(payment.provider).create(
             payment=payment,
