@@ -329,13 +329,41 @@ def test_a_live_kpi_stores_its_measurement(submissions, project, owner, ict):
 
 
 def test_other_metrics(submissions):
-    year = (dt.date(2024, 4, 1), dt.date(2025, 3, 31))
-    assert metrics.METRICS["online_procedures"].measure(*year) is None or True
-    assert metrics.METRICS["median_processing_days"].measure(*year) is None  # nothing decided
-    # The payments app has no Payment model yet (or none paid): nothing to measure, no error.
-    result = metrics.METRICS["payments_online"].measure(*year)
-    assert result is None or result.value >= 0
-    assert metrics.METRICS["open_datasets"].measure(*year) is None
+    from django.utils import timezone
+
+    from yakusho.payments.models import LedgerEntry
+    from yakusho.plan.models import fiscal_year_bounds, fiscal_year_of
+
+    fy2024 = (dt.date(2024, 4, 1), dt.date(2025, 3, 31))
+    this_year = fiscal_year_bounds(fiscal_year_of(timezone.localdate()))
+    # The fixture's form was published today; the procedure is offered once it is public.
+    assert metrics.METRICS["online_procedures"].measure(*this_year).value == 0
+    submissions[0].procedure.__class__.objects.update(is_published=True)
+    assert metrics.METRICS["online_procedures"].measure(*this_year).value == 1
+    assert metrics.METRICS["online_procedures"].measure(*fy2024).value == 0
+    assert metrics.METRICS["median_processing_days"].measure(*fy2024) is None  # nothing decided
+    assert metrics.METRICS["payments_online"].measure(*fy2024).value == 0
+    for ref, day in (
+        ("a", dt.date(2024, 6, 1)),
+        ("b", dt.date(2025, 3, 31)),
+        ("c", dt.date(2025, 4, 1)),
+    ):
+        LedgerEntry.objects.create(
+            kind="payment",
+            provider="demo",
+            external_ref=ref,
+            amount=300,
+            occurred_at=timezone.make_aware(dt.datetime.combine(day, dt.time(12))),
+        )
+    LedgerEntry.objects.create(
+        kind="refund",
+        provider="demo",
+        external_ref="r",
+        amount=-300,
+        occurred_at=timezone.make_aware(dt.datetime.combine(dt.date(2024, 7, 1), dt.time(12))),
+    )
+    assert metrics.METRICS["payments_online"].measure(*fy2024).value == 2
+    assert metrics.METRICS["open_datasets"].measure(*fy2024) is None
 
 
 def test_committee_start_constant_is_the_first_day_of_a_term():

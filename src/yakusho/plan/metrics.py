@@ -143,22 +143,15 @@ def _count_in(model: Any, start: dt.date, end: dt.date, fields: tuple[str, ...],
 
 @metric("payments_online", label=_("オンラインで支払われた件数"), unit="件")
 def payments_online(start: dt.date, end: dt.date) -> Measurement | None:
-    """Payments completed online in the period; nothing to measure until the payments app
-    has a Payment model."""
-    payment = _model("payments", "Payment")
-    if payment is None:
+    """Payments received online in the period: the payment lines of the payments ledger
+    (money actually taken, each counted once however its notifications arrived)."""
+    ledger = _model("payments", "LedgerEntry")
+    if ledger is None:
         return None
-    filters: dict[str, Any] = {}
-    status = next((f for f in payment._meta.get_fields() if f.name == "status"), None)
-    if status is not None:
-        values = {str(v) for v, _label in (status.choices or [])}
-        for done in ("paid", "succeeded", "completed", "captured"):
-            if done in values:
-                filters["status"] = done
-                break
-    count = _count_in(payment, start, end, ("paid_at", "completed_at", "created_at"), **filters)
-    if count is None:
-        return None
+    since, until = _span(start, end)
+    count = ledger.objects.filter(
+        kind="payment", occurred_at__gte=since, occurred_at__lt=until
+    ).count()
     return Measurement(Decimal(count), f"n={count}")
 
 

@@ -60,7 +60,9 @@ def report_context(plan: Plan, year: int) -> dict:
                         {
                             "kpi": kpi,
                             "points": [(p, fiscal_label(p.year)) for p in points],
-                            "chart": kpi_chart(name=kpi.name, unit=str(kpi.get_unit_display()), points=points),
+                            "chart": kpi_chart(
+                                name=kpi.name, unit=str(kpi.get_unit_display()), points=points
+                            ),
                         }
                     )
                 projects.append(
