@@ -329,3 +329,20 @@ def test_a_tax_bill_shows_its_el_qr_to_its_owner_only(resident_client, resident,
     assert "01142115-0000007-7-1" in page
     client.force_login(UserFactory(resident=resident_record(name="別人")))
     assert client.get("/ja/payments/tax-bills/B-7/").status_code == 404
+
+
+def test_cash_at_the_counter_is_booked_like_an_online_payment(staff_client, charge, tanto, kessai):
+    office = staff_client(tanto)
+    url = f"/ja/office/payments/{charge.reference}/counter/"
+    office.post(url, {"note": "レジ2"})
+    again = office.post(url, {"note": "レジ2"}, follow=True)  # a double click
+    assert "支払済みです" in again.content.decode()
+    charge.refresh_from_db()
+    assert charge.state == "paid"
+    [entry] = LedgerEntry.objects.all()
+    assert (entry.provider, entry.method, entry.amount) == ("counter", "cash", 900)
+    # Handing part of it back is a refund recorded at once.
+    staff_client(kessai).post(
+        f"/ja/office/payments/{charge.reference}/refund/", {"amount": 300, "reason": "1通取消し"}
+    )
+    assert sorted(LedgerEntry.objects.values_list("amount", flat=True)) == [-300, 900]

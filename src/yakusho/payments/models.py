@@ -20,6 +20,7 @@ class Method(models.TextChoices):
     CARD = "card", _("クレジットカード")
     KONBINI = "konbini", _("コンビニ払い")
     PAYEASY = "payeasy", _("Pay-easy（ペイジー）")
+    CASH = "cash", _("現金（窓口）")
 
 
 class Timing(models.TextChoices):

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<str:reference>/", office_views.charge, name="charge"),
     path("<str:reference>/refund/", office_views.refund, name="refund"),
     path("<str:reference>/cancel/", office_views.cancel, name="cancel"),
+    path("<str:reference>/counter/", office_views.counter, name="counter"),
 ]

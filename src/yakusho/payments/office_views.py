@@ -155,6 +155,22 @@ def cancel(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @staff_required
+@require_POST
+def counter(request: HttpRequest, reference: str) -> HttpResponse:
+    """窓口収納: the resident paid the fee in cash at the counter."""
+    found = _visible(request, reference)
+    try:
+        services.charge_pay_at_counter(
+            charge=found, actor=request.user, note=request.POST.get("note", "")[:200]
+        )
+    except services.PaymentRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("窓口での現金の受け取りを記録しました。"))
+    return redirect("office_payments:charge", reference=reference)
+
+
+@staff_required
 def reconcile(request: HttpRequest) -> HttpResponse:
     _require_accounting(request)
     choices = _provider_choices()

@@ -556,6 +556,48 @@ def _charge_paid(charge: Charge, payment: Payment, at: dt.datetime) -> None:
         email_queue(key=f"charge-paid:{charge.reference}", to=email, subject=subject, body=body)
 
 
+def charge_pay_at_counter(*, charge: Charge, actor: Any, note: str = "") -> Payment:
+    """Cash taken at the counter (窓口収納): recorded as a finished attempt of its own, with
+    the same ledger line and receipt as an online payment."""
+    live = _live_attempt(charge)
+    if live is not None and live.state == "submitted":
+        raise PaymentRefused(
+            _("コンビニ・Pay-easyの番号が有効です。先に番号を取り消してください。")
+        )
+    if live is not None:
+        _provider_cancel(live)
+    with transaction.atomic():
+        charge = Charge.objects.select_for_update().get(pk=charge.pk)
+        if not charge.is_payable:
+            raise PaymentRefused(_payable_message(charge))
+        for old in Payment.objects.select_for_update().filter(charge=charge, state__in=LIVE):
+            _transition(old, "cancelled", source="staff", detail="paid at the counter")
+        payment = Payment.objects.create(
+            charge=charge,
+            provider="counter",
+            method=Method.CASH,
+            amount=charge.amount,
+            created_by=actor,
+        )
+        payment.provider_ref = f"counter-{payment.key.hex[:16]}"
+        payment.save(update_fields=["provider_ref"])
+        PaymentTransition.objects.create(payment=payment, to_state="created", source="staff")
+        _transition(payment, "success", source="staff", detail=note.strip()[:300])
+        now = timezone.now()
+        _ledger(
+            kind=LedgerEntry.Kind.PAYMENT,
+            payment=payment,
+            charge=charge,
+            external_ref=payment.provider_ref,
+            amount=charge.amount,
+            occurred_at=now,
+            note=note.strip()[:200],
+        )
+        _charge_paid(charge, payment, now)
+        audit_record(action="payment.counter", actor=actor, obj=charge, data={"note": note[:200]})
+    return payment
+
+
 # --- webhooks ------------------------------------------------------------------------------
 
 
@@ -672,6 +714,13 @@ def refund_request(*, charge: Charge, amount: Any, reason: str, actor: Any) -> R
 def refund_execute(*, refund: Refund) -> Refund:
     """Ask the provider (with the refund's own key, so a retry never refunds twice)."""
     if refund.state != Refund.State.PENDING:
+        return refund
+    if refund.payment.provider == "counter":
+        # Cash back over the counter, handed over as the refund is recorded.
+        with transaction.atomic():
+            charge = Charge.objects.select_for_update().get(pk=refund.payment.charge_id)
+            refund = Refund.objects.select_for_update().get(pk=refund.pk)
+            _refund_apply(charge, refund, "success", f"counter-refund-{refund.key.hex[:16]}")
         return refund
     try:
         result = providers.get(refund.payment.provider).refund(
