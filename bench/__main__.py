@@ -1,7 +1,8 @@
 """python -m bench <scenario> [--db sqlite|postgres] [--clients N] [--duration S]
 
-Starts yakusho as production runs it, loads data, drives it over real HTTP from this separate
-process, prints a table and writes bench/results/<scenario>-<db>.json."""
+Scenarios: queue, submit-burst, pages, and faults (`--trials N --kind web|retry|worker|db|all`,
+bench/faults.py). Starts yakusho as production runs it, loads data, drives it over real HTTP
+from this separate process, prints a table and writes bench/results/<scenario>-<db>.json."""
 
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ def _table(rows: dict[str, dict]) -> str:
         "p95_ms",
         "p99_ms",
         "errors",
+        "total_kb",
     ]
     lines = [f"{'':22}" + "".join(f"{c:>16}" for c in columns)]
     for name, row in rows.items():
@@ -57,10 +59,11 @@ def _in_django(env: dict[str, str], code: str) -> str:
     done = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
         env={**env, "PYTHONPATH": str(Path(__file__).parent.parent)},
-        check=True,
         capture_output=True,
         text=True,
     )
+    if done.returncode:
+        raise SystemExit(f"preparing the data failed:\n{done.stderr[-3000:]}")
     return done.stdout
 
 
@@ -105,31 +108,13 @@ def _burst(env: dict[str, str], args: argparse.Namespace, folder: Path) -> dict[
     return results
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("scenario", choices=["queue", "submit-burst"])
-    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--duration", type=float, default=60)
-    parser.add_argument("--cases", type=int, default=100_000, help="queue: cases to load")
-    parser.add_argument("--residents", type=int, default=0, help="submit-burst: forms ready")
-    parser.add_argument("--workers", type=int, default=4, help="server processes")
-    parser.add_argument("--threads", type=int, default=2, help="threads per server process")
-    args = parser.parse_args()
-    with (
-        tempfile.TemporaryDirectory(prefix="yakusho-bench-") as folder,
-        server.postgres() if args.db == "postgres" else contextlib.nullcontext() as database_url,
-    ):
-        env = server.environment(Path(folder), database_url)
-        server.manage(env, "migrate", "-v", "0")
-        results = _queue(env, args) if args.scenario == "queue" else _burst(env, args, Path(folder))
-    print(_table(results))
+def _write(scenario: str, args: argparse.Namespace, results: dict) -> Path:
     RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"{args.scenario}-{args.db}.json"
+    out = RESULTS / f"{scenario}-{args.db}.json"
     out.write_text(
         json.dumps(
             {
-                "scenario": args.scenario,
+                "scenario": scenario,
                 "db": args.db,
                 "arguments": vars(args),
                 "machine": _machine(),
@@ -137,9 +122,77 @@ def main() -> int:
             },
             ensure_ascii=False,
             indent=2,
+            default=str,
         )
     )
     print(f"written {out}")
+    return out
+
+
+def _faults(args: argparse.Namespace) -> int:
+    from bench import faults
+
+    with (
+        tempfile.TemporaryDirectory(prefix="yakusho-bench-") as folder,
+        server.postgres_server() if args.db == "postgres" else contextlib.nullcontext() as pg,
+    ):
+        env = server.environment(Path(folder), pg.url if pg else None)
+        server.manage(env, "migrate", "-v", "0")
+        results = faults.run(env, args, Path(folder), pg)
+    _write("faults", args, results)
+    failed = any(v.get("failed") for v in results.values() if isinstance(v, dict))
+    failed = failed or results.get("emails", {}).get("lost", 0) > 0
+    return 1 if failed else 0
+
+
+def _pages(env: dict[str, str], args: argparse.Namespace, folder: Path) -> dict[str, dict]:
+    residents = max(args.residents, args.clients * 4)
+    jobs = folder / "jobs.json"
+    print(f"Preparing {args.db} with {residents:,} signed-in residents…", flush=True)
+    _in_django(
+        env,
+        f"from bench.burst import load; from pathlib import Path; load({residents}, Path({str(jobs)!r}))",
+    )
+    from bench import pages
+
+    with server.serve(env, workers=args.workers, threads=args.threads, worker=True) as base:
+        return pages.run(base, jobs, clients=args.clients, duration=args.duration)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("scenario", choices=["queue", "submit-burst", "pages", "faults"])
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument(
+        "--clients", type=int, default=0, help="concurrent clients (submit-burst 32, pages 50)"
+    )
+    parser.add_argument("--duration", type=float, default=60)
+    parser.add_argument("--cases", type=int, default=100_000, help="queue: cases to load")
+    parser.add_argument("--residents", type=int, default=0, help="submit-burst: forms ready")
+    parser.add_argument("--workers", type=int, default=4, help="server processes")
+    parser.add_argument("--threads", type=int, default=2, help="threads per server process")
+    parser.add_argument("--trials", type=int, default=20, help="faults: trials per kind")
+    parser.add_argument(
+        "--kind", choices=["web", "retry", "worker", "db", "all"], default="all", help="faults"
+    )
+    args = parser.parse_args()
+    args.clients = args.clients or (50 if args.scenario == "pages" else 32)
+    if args.scenario == "faults":
+        return _faults(args)
+    with (
+        tempfile.TemporaryDirectory(prefix="yakusho-bench-") as folder,
+        server.postgres() if args.db == "postgres" else contextlib.nullcontext() as database_url,
+    ):
+        env = server.environment(Path(folder), database_url)
+        server.manage(env, "migrate", "-v", "0")
+        if args.scenario == "queue":
+            results = _queue(env, args)
+        elif args.scenario == "pages":
+            results = _pages(env, args, Path(folder))
+        else:
+            results = _burst(env, args, Path(folder))
+    print(_table(results))
+    _write(args.scenario, args, results)
     return 0
 
 

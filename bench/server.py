@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -35,64 +36,59 @@ def _wait_for(url: str, timeout: float = 60) -> None:
     raise RuntimeError(f"{url} did not answer within {timeout}s")
 
 
-@contextlib.contextmanager
-def postgres() -> Iterator[str]:
-    """A PostgreSQL server of our own on loopback; yields its DATABASE_URL."""
-    binaries = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
-    if not binaries:
-        raise SystemExit("PostgreSQL is not installed (apt-get install postgresql)")
-    bindir = binaries[-1].parent
-    folder = Path(tempfile.mkdtemp(prefix="yakusho-bench-pg-"))
-    data, sock = folder / "data", folder / "run"
-    data.mkdir()
-    sock.mkdir()
-    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    if as_postgres:
-        shutil.chown(folder, "postgres")
-        for path in (data, sock):
-            shutil.chown(path, "postgres")
-    port = free_port()
-    subprocess.run(
-        [
-            *as_postgres,
-            str(bindir / "initdb"),
-            "-D",
-            str(data),
-            "-U",
-            "postgres",
-            "--auth=trust",
-            "-E",
-            "UTF8",
-            "--locale=C.UTF-8",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {sock} -c max_connections=300 -c shared_buffers=256MB"
-    subprocess.run(
-        [
-            *as_postgres,
-            str(bindir / "pg_ctl"),
-            "-D",
-            str(data),
-            "-l",
-            str(sock / "log"),
-            "-w",
-            "-o",
-            options,
-            "start",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    try:
+class PostgresServer:
+    """A PostgreSQL server of our own on loopback, in a temporary folder; `stop()` and
+    `start()` take it down and bring it back (the `db` fault)."""
+
+    def __init__(self) -> None:
+        binaries = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+        if not binaries:
+            raise SystemExit("PostgreSQL is not installed (apt-get install postgresql)")
+        self.bindir = binaries[-1].parent
+        self.folder = Path(tempfile.mkdtemp(prefix="yakusho-bench-pg-"))
+        self.data, self.sock = self.folder / "data", self.folder / "run"
+        self.data.mkdir()
+        self.sock.mkdir()
+        self.as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self.as_postgres:
+            shutil.chown(self.folder, "postgres")
+            for path in (self.data, self.sock):
+                shutil.chown(path, "postgres")
+        self.port = free_port()
+        self.url = f"postgres://yakusho:yakusho@127.0.0.1:{self.port}/yakusho"
+
+    def _ctl(self, *args: str, check: bool = True) -> None:
+        subprocess.run(
+            [*self.as_postgres, str(self.bindir / "pg_ctl"), "-D", str(self.data), *args],
+            check=check,
+            capture_output=True,
+        )
+
+    def init(self) -> None:
         subprocess.run(
             [
-                str(bindir / "psql"),
+                *self.as_postgres,
+                str(self.bindir / "initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        self.start()
+        subprocess.run(
+            [
+                str(self.bindir / "psql"),
                 "-h",
                 "127.0.0.1",
                 "-p",
-                str(port),
+                str(self.port),
                 "-U",
                 "postgres",
                 "-q",
@@ -104,13 +100,37 @@ def postgres() -> Iterator[str]:
             check=True,
             capture_output=True,
         )
-        yield f"postgres://yakusho:yakusho@127.0.0.1:{port}/yakusho"
-    finally:
-        subprocess.run(
-            [*as_postgres, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
-            capture_output=True,
+
+    def start(self) -> None:
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.sock} "
+            "-c max_connections=300 -c shared_buffers=256MB"
         )
-        shutil.rmtree(folder, ignore_errors=True)
+        self._ctl("-l", str(self.sock / "log"), "-w", "-o", options, "start")
+
+    def stop(self, mode: str = "fast") -> None:
+        self._ctl("-m", mode, "-w", "stop", check=False)
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def postgres_server() -> Iterator[PostgresServer]:
+    server = PostgresServer()
+    try:
+        server.init()
+        yield server
+    finally:
+        server.remove()
+
+
+@contextlib.contextmanager
+def postgres() -> Iterator[str]:
+    """A PostgreSQL server of our own on loopback; yields its DATABASE_URL."""
+    with postgres_server() as server:
+        yield server.url
 
 
 def environment(data_dir: Path, database_url: str | None) -> dict[str, str]:
@@ -136,23 +156,23 @@ def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([sys.executable, "-m", "yakusho", "manage", *args], env=env, check=True)
 
 
-@contextlib.contextmanager
-def serve(
-    env: dict[str, str], *, workers: int = 2, threads: int = 4, worker: bool = False
-) -> Iterator[str]:
-    """`yakusho serve` (and, with `worker`, a `yakusho worker` beside it, as in production)."""
-    port = free_port()
-    background = (
-        subprocess.Popen(
-            [sys.executable, "-m", "yakusho", "worker"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        if worker
-        else None
-    )
-    process = subprocess.Popen(
+def _log(env: dict[str, str], name: str):
+    """Where a started process writes its output: the data folder, read when it fails."""
+    return open(Path(env["YAKUSHO_DATA_DIR"]) / f"{name}.log", "ab")
+
+
+def log_tail(env: dict[str, str], name: str, lines: int = 30) -> str:
+    path = Path(env["YAKUSHO_DATA_DIR"]) / f"{name}.log"
+    if not path.exists():
+        return ""
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def start_web(env: dict[str, str], port: int, *, workers: int = 2, threads: int = 4):
+    """`yakusho serve` in a process group of its own, so a fault trial can SIGKILL the master
+    and its workers at once."""
+    log = _log(env, "web")
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -166,19 +186,60 @@ def serve(
             str(threads),
         ],
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
+
+
+def start_worker(env: dict[str, str]):
+    return subprocess.Popen(
+        [sys.executable, "-m", "yakusho", "worker"],
+        env=env,
+        stdout=_log(env, "worker"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def kill_group(process: subprocess.Popen) -> None:
+    """SIGKILL a process started by start_web/start_worker and everything it forked."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def stop(process: subprocess.Popen | None) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        kill_group(process)
+
+
+def wait_for(url: str, timeout: float = 90, env: dict[str, str] | None = None) -> None:
+    try:
+        _wait_for(url, timeout)
+    except RuntimeError:
+        if env:
+            print(log_tail(env, "web"), file=sys.stderr)
+        raise
+
+
+@contextlib.contextmanager
+def serve(
+    env: dict[str, str], *, workers: int = 2, threads: int = 4, worker: bool = False
+) -> Iterator[str]:
+    """`yakusho serve` (and, with `worker`, a `yakusho worker` beside it, as in production)."""
+    port = free_port()
+    background = start_worker(env) if worker else None
+    process = start_web(env, port, workers=workers, threads=threads)
     try:
         url = f"http://127.0.0.1:{port}"
-        _wait_for(url + "/healthz")
+        wait_for(url + "/healthz", env=env)
         yield url
     finally:
         for running in (process, background):
-            if running is None:
-                continue
-            running.terminate()
-            try:
-                running.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                running.kill()
+            stop(running)

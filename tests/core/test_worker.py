@@ -83,3 +83,36 @@ def test_failing_periodic_job_is_recorded(monkeypatch):
 
 def test_apps_register_their_jobs():
     assert {"core.email_recover", "core.prune_finished_tasks"} <= set(periodic.jobs())
+
+
+def test_email_of_a_dead_worker_is_sent_again_with_the_same_message_id(worker, settings):
+    from django.core import mail
+
+    from yakusho.core import services
+    from yakusho.core.models import OutboundEmail
+
+    email = services.email_queue(key="k:1", to="taro@example.jp", subject="件名", body="本文")
+    result = email_send.enqueue(email_id=email.pk)
+    # The dead worker claimed the task and the e-mail, then died mid-send.
+    DBTaskResult.objects.filter(pk=result.id).update(
+        status=TaskResultStatus.RUNNING, worker_ids=["dead-worker"]
+    )
+    assert services.email_claim(email_id=email.pk) is not None
+    Worker(worker_id="dead-worker").beat()
+    WorkerHeartbeat.objects.filter(worker_id="dead-worker").update(
+        beat_at=timezone.now() - dt.timedelta(seconds=settings.WORKER_STALE_SECONDS + 1)
+    )
+    worker.beat()
+    assert worker.requeue_orphans() == 1
+    assert OutboundEmail.objects.get(pk=email.pk).state == OutboundEmail.State.QUEUED
+    worker.run_until_idle()
+    assert OutboundEmail.objects.get(pk=email.pk).state == OutboundEmail.State.SENT
+    assert [m.extra_headers["Message-ID"] for m in mail.outbox] == [email.message_id]
+
+
+def test_heartbeat_stays_within_a_short_stale_limit(settings):
+    from yakusho.core.worker import heartbeat_interval
+
+    assert heartbeat_interval() == settings.WORKER_HEARTBEAT_SECONDS
+    settings.WORKER_STALE_SECONDS = 3
+    assert heartbeat_interval() == 1

@@ -8,12 +8,17 @@ from .preferences import display_preferences, split_language_prefix
 
 
 def site(request: HttpRequest) -> dict[str, object]:
+    return {"municipality": selectors.municipality_current(), **page_basics(request)}
+
+
+def page_basics(request: HttpRequest) -> dict[str, object]:
+    """What base.html needs besides the municipality, without touching the database (the
+    503 page renders with only this when the database is down)."""
     language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
     _, rest = split_language_prefix(request.path_info)
     query = request.META.get("QUERY_STRING", "")
     suffix = f"?{query}" if query else ""
     return {
-        "municipality": selectors.municipality_current(),
         "demo": settings.DEMO,
         "display": display_preferences(request),
         "html_lang": _html_lang(language),

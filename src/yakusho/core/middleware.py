@@ -1,15 +1,23 @@
-"""Middleware: a strict Content-Security-Policy, remembered language and display preferences,
-and furigana on residents' pages."""
+"""Middleware: a strict Content-Security-Policy, a clear 503 page while the database is
+unreachable, remembered language and display preferences, and furigana on residents' pages."""
 
 from __future__ import annotations
 
+import logging
+import sys
 from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.cache import cache
+from django.core.signals import got_request_exception
+from django.db import InterfaceError, OperationalError
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.template.loader import render_to_string
 from django.urls import is_valid_path
 from django.utils import translation
+from django.utils.translation import gettext
 
 from . import selectors
 from .japanese.furigana import add_ruby, place_name_readings
@@ -49,6 +57,84 @@ class ContentSecurityPolicyMiddleware:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+# Raised by the database driver when the server is down, restarting or unreachable (and, on
+# SQLite, when the write lock stays taken past the busy timeout).
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+# Seconds a client is asked to wait: about what a PostgreSQL restart or fail-over takes.
+RETRY_AFTER_SECONDS = 30
+_UNAVAILABLE_FLAG = "_yakusho_database_unavailable"
+logger = logging.getLogger("yakusho.core")
+
+
+@receiver(got_request_exception)
+def _note_database_unavailable(sender: object, request: HttpRequest | None = None, **_: object):
+    """An exception that escaped a middleware (the session or user loaded before the view, the
+    session saved after it) is turned into a 500 response before the next middleware sees it;
+    remember that it was the database, so DatabaseUnavailableMiddleware can answer 503."""
+    if request is not None and isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        setattr(request, _UNAVAILABLE_FLAG, True)
+
+
+def database_unavailable_response(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After, in the visitor's language, rendered without the context
+    processors (they read the municipality, the user and the session from the database)."""
+    language = getattr(request, "LANGUAGE_CODE", None) or (
+        translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    )
+    with translation.override(language):
+        if request.path_info.startswith("/api/"):
+            response: HttpResponse = JsonResponse(
+                {
+                    "detail": gettext(
+                        "一時的に利用できません。しばらくしてから、もう一度お試しください。"
+                    )
+                },
+                status=503,
+            )
+        else:
+            from .context_processors import page_basics
+            from .selectors import MUNICIPALITY_CACHE_KEY
+
+            request.LANGUAGE_CODE = language
+            context = {
+                **page_basics(request),
+                "municipality": cache.get(MUNICIPALITY_CACHE_KEY),
+                "LANGUAGE_CODE": language,
+                "request": request,
+                "retry_after": RETRY_AFTER_SECONDS,
+            }
+            response = HttpResponse(render_to_string("503.html", context), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """While the database cannot be reached, every page answers 503 with a page that says so
+    and when to try again, instead of a 500. Nothing to restart afterwards: Django drops a
+    connection that failed at the end of the request (and checks a reused one before the
+    next, CONN_HEALTH_CHECKS), so the first request after the database is back succeeds.
+
+    Sits near the top of MIDDLEWARE: a failure in the view comes through process_exception;
+    one in an inner middleware (session, user, staff session, language saved on the account)
+    arrives as a 500 response flagged by `_note_database_unavailable`."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code == 500 and getattr(request, _UNAVAILABLE_FLAG, False):
+            return database_unavailable_response(request)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DATABASE_UNAVAILABLE):
+            return None
+        logger.warning("Database unavailable on %s %s: %s", request.method, request.path, exception)
+        return database_unavailable_response(request)
 
 
 class PreferencesMiddleware:

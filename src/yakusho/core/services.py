@@ -159,6 +159,15 @@ def email_mark_failed(*, email: OutboundEmail, error: str) -> None:
         email_send.using(run_after=next_at).enqueue(email_id=email.pk)
 
 
+def email_release(*, email_id: int) -> bool:
+    """Hand an e-mail left in SENDING by a worker that died back to the queue; True if it was."""
+    return bool(
+        OutboundEmail.objects.filter(pk=email_id, state=OutboundEmail.State.SENDING).update(
+            state=OutboundEmail.State.QUEUED
+        )
+    )
+
+
 def email_recover(*, stale_after: dt.timedelta) -> int:
     """Put e-mails whose sender vanished mid-send back in the queue and re-enqueue every due
     e-mail whose task was lost (a crash between commit and enqueue). Returns how many."""

@@ -12,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from . import services
 from .models import PeriodicRun
 from .periodic import periodic
+from .worker import on_orphan
 
 
 @task()
@@ -34,6 +35,14 @@ def email_send(*, email_id: int) -> str:
         return "retry"
     services.email_mark_sent(email=email)
     return "sent"
+
+
+@on_orphan(email_send)
+def email_send_orphaned(*, email_id: int) -> None:
+    """The worker died while this e-mail's task ran: the message may have been handed to the
+    mail server or not. Queue it again; the next run sends it with the same Message-ID, so a
+    receiver that got it already can drop the copy."""
+    services.email_release(email_id=email_id)
 
 
 @periodic("core.email_recover", every=timedelta(minutes=1))

@@ -14,12 +14,14 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, close_old_connections, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django.utils.module_loading import import_string
 from django_tasks import TaskContext
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -29,6 +31,25 @@ from . import periodic
 from .models import WorkerHeartbeat
 
 logger = logging.getLogger("yakusho.worker")
+
+# Handlers called when a task goes back to the queue because its worker died while running it,
+# before it runs again, with the task's arguments: they undo a claim the task had made (an
+# e-mail marked as being sent) so that the next run does the work instead of skipping it.
+_ORPHAN_HANDLERS: dict[str, Callable[..., object]] = {}
+
+
+def on_orphan(task: object) -> Callable[[Callable[..., object]], Callable[..., object]]:
+    def register(handler: Callable[..., object]) -> Callable[..., object]:
+        _ORPHAN_HANDLERS[task.module_path] = handler
+        return handler
+
+    return register
+
+
+def heartbeat_interval() -> float:
+    """How often a worker beats: at least three times within the stale limit, so a short
+    YAKUSHO_WORKER_STALE_SECONDS (a quick take-over) never makes a live worker look dead."""
+    return max(0.5, min(settings.WORKER_HEARTBEAT_SECONDS, settings.WORKER_STALE_SECONDS / 3))
 
 
 class Worker:
@@ -89,15 +110,34 @@ class Worker:
             WorkerHeartbeat.objects.filter(beat_at__gte=cutoff).values_list("worker_id", flat=True)
         )
         requeued = 0
-        for pk, worker_ids in DBTaskResult.objects.running().values_list("pk", "worker_ids"):
+        running = DBTaskResult.objects.running().values_list(
+            "pk", "worker_ids", "started_at", "task_path", "args_kwargs"
+        )
+        for pk, worker_ids, started_at, task_path, args_kwargs in running:
             if worker_ids and worker_ids[-1] not in alive:
-                requeued += DBTaskResult.objects.filter(
-                    pk=pk, status=TaskResultStatus.RUNNING
-                ).update(status=TaskResultStatus.READY)
+                # Only the run seen here (same start), so a worker that took the task over
+                # meanwhile keeps it; the task's claim is released in the same transaction,
+                # so the next run never finds it still held.
+                with transaction.atomic():
+                    taken = DBTaskResult.objects.filter(
+                        pk=pk, status=TaskResultStatus.RUNNING, started_at=started_at
+                    ).update(status=TaskResultStatus.READY)
+                    if taken:
+                        self._release(task_path, args_kwargs or {})
+                requeued += taken
         WorkerHeartbeat.objects.filter(beat_at__lt=cutoff).delete()
         if requeued:
             logger.warning("Requeued %d task(s) left by workers that stopped", requeued)
         return requeued
+
+    @staticmethod
+    def _release(task_path: str, args_kwargs: dict) -> None:
+        if task_path not in _ORPHAN_HANDLERS:
+            with contextlib.suppress(ImportError):
+                import_string(task_path)  # importing the task's module registers its handler
+        handler = _ORPHAN_HANDLERS.get(task_path)
+        if handler is not None:
+            handler(*args_kwargs.get("args", []), **args_kwargs.get("kwargs", {}))
 
     def _execute(self, db_result: DBTaskResult) -> None:
         try:
@@ -120,10 +160,7 @@ class Worker:
             while not stop.is_set():
                 try:
                     close_old_connections()
-                    if (
-                        time.monotonic() - self._last_housekeeping
-                        >= settings.WORKER_HEARTBEAT_SECONDS
-                    ):
+                    if time.monotonic() - self._last_housekeeping >= heartbeat_interval():
                         self.housekeeping()
                         self._last_housekeeping = time.monotonic()
                     if not self.run_one():
