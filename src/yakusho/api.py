@@ -165,6 +165,40 @@ def my_submissions(request: HttpRequest) -> list[dict]:
     ]
 
 
+class ChargeOut(Schema):
+    reference: str
+    description: str
+    amount: int
+    currency: str
+    due_date: dt.date
+    state: str
+    paid_at: dt.datetime | None
+    amount_refunded: int
+    receipt_number: str
+
+
+@api.get("/me/charges", response=list[ChargeOut], auth=django_auth, tags=["residents"])
+def my_charges(request: HttpRequest) -> list[dict]:
+    """What the signed-in resident owes and has paid (session authentication); amounts in yen."""
+    from yakusho.payments.selectors import charges_of
+    from yakusho.procedures.selectors import localized
+
+    return [
+        {
+            "reference": c.reference,
+            "description": localized(c, "description").text,
+            "amount": c.amount,
+            "currency": c.currency,
+            "due_date": c.due_date,
+            "state": c.state,
+            "paid_at": c.paid_at,
+            "amount_refunded": c.amount_refunded,
+            "receipt_number": c.purpose_label,
+        }
+        for c in charges_of(request.auth)[:200]
+    ]
+
+
 @api.get("/signing/root.pem", tags=["reference"], response={200: str})
 def signing_root(request: HttpRequest):
     """The city's document-signing root certificate, to trust when verifying issued PDFs."""

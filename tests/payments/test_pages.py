@@ -346,3 +346,14 @@ def test_cash_at_the_counter_is_booked_like_an_online_payment(staff_client, char
         f"/ja/office/payments/{charge.reference}/refund/", {"amount": 300, "reason": "1通取消し"}
     )
     assert sorted(LedgerEntry.objects.values_list("amount", flat=True)) == [-300, 900]
+
+
+def test_the_api_lists_only_the_residents_own_charges(resident_client, charge, submit):
+    from django.test import Client
+
+    other = UserFactory(resident=resident_record(name="別人"))
+    submit(copies=1, user=other)
+    [item] = resident_client.get("/api/v1/me/charges").json()
+    assert (item["reference"], item["amount"], item["state"]) == (charge.reference, 900, "unpaid")
+    assert item["receipt_number"] == charge.purpose_label
+    assert Client().get("/api/v1/me/charges").status_code == 401
