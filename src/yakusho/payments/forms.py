@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Charge, Method
@@ -71,10 +68,6 @@ class SearchForm(forms.Form):
         label=_("状態"), required=False, choices=[("", _("すべて")), *Charge.State.choices]
     )
     attention = forms.BooleanField(label=_("確認が必要なものだけ"), required=False)
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
 
 
 class PeriodForm(forms.Form):
