@@ -357,3 +357,17 @@ def test_the_api_lists_only_the_residents_own_charges(resident_client, charge, s
     assert (item["reference"], item["amount"], item["state"]) == (charge.reference, 900, "unpaid")
     assert item["receipt_number"] == charge.purpose_label
     assert Client().get("/api/v1/me/charges").status_code == 401
+
+
+def test_the_webhook_arriving_before_the_resident_returns(resident_client, charge, run_tasks):
+    key = str(uuid.uuid4())
+    response = resident_client.post(
+        f"/ja/payments/{charge.reference}/", {"action": "pay", "method": "card", "key": key}
+    )
+    with run_tasks():  # the provider's notification is processed first
+        back = resident_client.post(path(response["Location"]), {"outcome": "success"})
+    charge.refresh_from_db()
+    assert charge.state == "paid"
+    page = resident_client.get(path(back["Location"]), follow=True).content.decode()
+    assert "お支払いが完了しました" in page
+    assert LedgerEntry.objects.count() == 1
