@@ -99,7 +99,6 @@ class Charge(TimeStampedModel):
     paid_at = models.DateTimeField(_("支払日時"), null=True, blank=True)
     amount_refunded = models.PositiveIntegerField(_("返金額（円）"), default=0)
     attention = models.CharField(_("確認が必要な理由"), max_length=200, blank=True)
-    receipt_number = models.CharField(_("領収書番号"), max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("請求")
@@ -393,4 +392,3 @@ class DemoProviderPayment(TimeStampedModel):
     paid_at = models.DateTimeField(null=True, blank=True)
     refunded = models.PositiveIntegerField(default=0)
     refund_log = models.JSONField(default=list, blank=True)  # [[ref, amount, iso date], …]
-    events_sent = models.PositiveIntegerField(default=0)

@@ -38,7 +38,7 @@ def _require_accounting(request: HttpRequest) -> None:
 
 
 def _provider_choices() -> list[tuple[str, str]]:
-    return [(key, providers.get(key).label) for key in providers.available()]
+    return [(key, str(providers.get(key).label)) for key in providers.available()]
 
 
 @staff_required
@@ -81,19 +81,19 @@ def _visible(request: HttpRequest, reference: str) -> Charge:
 def charge(request: HttpRequest, reference: str) -> HttpResponse:
     found = _visible(request, reference)
     audit_record(action="charge.view", actor=request.user, obj=found, ip_address=client_ip(request))
+    refundable = services.refundable_amount(found)
+    may_act = selectors.may_refund(request.user, found)
     return render(
         request,
         "payments/office/charge.html",
         {
             "charge": found,
             **selectors.charge_history(found),
-            "refund_form": RefundForm(initial={"amount": services.refundable_amount(found)}),
+            "refund_form": RefundForm(initial={"amount": refundable}),
             "cancel_form": CancelForm(),
-            "may_refund": selectors.may_refund(request.user, found)
-            and services.refundable_amount(found) > 0,
-            "refundable": services.refundable_amount(found),
-            "may_cancel": found.state == Charge.State.UNPAID
-            and selectors.may_refund(request.user, found),
+            "may_refund": may_act and refundable > 0,
+            "refundable": refundable,
+            "may_cancel": may_act and found.state == Charge.State.UNPAID,
             "breadcrumbs": _crumbs((found.reference, "")),
         },
     )

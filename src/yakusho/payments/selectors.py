@@ -64,10 +64,14 @@ def tax_bills_of(user: Any) -> QuerySet[TaxBill]:
 
 
 def is_accounting(user: Any) -> bool:
-    """会計課 (the accounting department) reconciles and exports for every department."""
-    scope = staff_scope(user)
-    department = _accounting_department_id()
-    return department is not None and department in scope.roles_by_department
+    """会計課 (the accounting department) reconciles and exports for every department.
+    Cached on the user object for the rest of the request, as `staff_scope` is."""
+    cached = getattr(user, "_payments_accounting", None)
+    if cached is None:
+        department = _accounting_department_id()
+        cached = department is not None and department in staff_scope(user).roles_by_department
+        user._payments_accounting = cached
+    return cached
 
 
 def _accounting_department_id() -> int | None:
@@ -122,6 +126,18 @@ def charge_history(charge: Charge) -> dict[str, Any]:
         "webhooks": WebhookEvent.objects.filter(payment__charge=charge).order_by("created_at"),
         "ledger": charge.ledger.order_by("occurred_at", "pk"),
     }
+
+
+def online_payments_received(*, since: dt.datetime, until: dt.datetime) -> int:
+    """Payments received online in [since, until): the ledger's payment lines, each counted
+    once however its notifications arrived; cash at the counter is not online."""
+    return (
+        LedgerEntry.objects.filter(
+            kind=LedgerEntry.Kind.PAYMENT, occurred_at__gte=since, occurred_at__lt=until
+        )
+        .exclude(provider="counter")
+        .count()
+    )
 
 
 def webhook_exceptions() -> QuerySet[WebhookEvent]:
@@ -221,9 +237,17 @@ def reconciliation(*, provider: str, first: dt.date, last: dt.date) -> Reconcili
         return groups.setdefault((date, charge_type), Group(date=date, charge_type=charge_type))
 
     unknown = "—"
+    # Settlement lines the ledger lacks may still name a payment we know: one query for all.
+    orphans = {ref for kind, ref in lines if (kind, ref) not in ledger}
+    known = {
+        p.provider_ref: p.charge
+        for p in Payment.objects.filter(provider=provider, provider_ref__in=orphans).select_related(
+            "charge__charge_type"
+        )
+    }
     for key in sorted(set(ledger) | set(lines)):
         entry, line = ledger.get(key), lines.get(key)
-        charge = entry.charge if entry else _charge_for_ref(provider, key[1])
+        charge = entry.charge if entry else known.get(key[1])
         type_name = charge.charge_type.name if charge else unknown
         date = timezone.localtime(entry.occurred_at).date() if entry else line.date
         g = group(date, type_name)
@@ -246,15 +270,6 @@ def reconciliation(*, provider: str, first: dt.date, last: dt.date) -> Reconcili
         )
     result.groups = sorted(groups.values(), key=lambda g: (g.date, g.charge_type))
     return result
-
-
-def _charge_for_ref(provider: str, ref: str) -> Charge | None:
-    payment = (
-        Payment.objects.filter(provider=provider, provider_ref=ref)
-        .select_related("charge__charge_type")
-        .first()
-    )
-    return payment.charge if payment else None
 
 
 # --- export for the finance system (財務会計) ---------------------------------------------------

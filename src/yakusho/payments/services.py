@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from yakusho.core.audit import audit_record
 from yakusho.core.services import email_queue
@@ -188,26 +189,43 @@ def charge_for_submission(*, submission: Any, amount: Any, actor: Any = None) ->
         actor=actor,
     )
     if actor is not None and submission.email:
-        _charge_email(charge, submission.email, submission.language)
+        _email_payer(
+            charge,
+            to=submission.email,
+            language=submission.language,
+            key=f"charge-request:{charge.reference}",
+            template="payments/email/charge.txt",
+            subject=_lazy("【お支払いのお願い】%(what)s（%(amount)s円）"),
+            amount=charge.amount,
+        )
     return charge
 
 
-def _charge_email(charge: Charge, to: str, language: str) -> None:
+def _email_payer(
+    charge: Charge,
+    *,
+    to: str,
+    language: str,
+    key: str,
+    template: str,
+    subject: str,
+    amount: int,
+    context: dict | None = None,
+) -> None:
+    """One e-mail to the person paying, in their language, with the charge page's address."""
     from django.conf import settings
 
     with translation.override(language):
         body = render_to_string(
-            "payments/email/charge.txt",
+            template,
             {
                 "charge": charge,
                 "url": settings.SITE_URL + reverse("payments:charge", args=[charge.reference]),
+                **(context or {}),
             },
         )
-        subject = _("【お支払いのお願い】%(what)s（%(amount)s円）") % {
-            "what": charge.description,
-            "amount": f"{charge.amount:,}",
-        }
-    email_queue(key=f"charge-request:{charge.reference}", to=to, subject=subject, body=body)
+        text = str(subject) % {"what": charge.description, "amount": f"{amount:,}"}
+    email_queue(key=key, to=to, subject=text, body=body)
 
 
 def charge_update(
@@ -538,22 +556,15 @@ def _charge_paid(charge: Charge, payment: Payment, at: dt.datetime) -> None:
     if not email and charge.owner_id:
         email = charge.owner.email
     if email:
-        from django.conf import settings
-
-        language = charge.submission.language if charge.submission_id else "ja"
-        with translation.override(language):
-            body = render_to_string(
-                "payments/email/paid.txt",
-                {
-                    "charge": charge,
-                    "url": settings.SITE_URL + reverse("payments:charge", args=[charge.reference]),
-                },
-            )
-            subject = _("【お支払い完了】%(what)s（%(amount)s円）") % {
-                "what": charge.description,
-                "amount": f"{charge.amount:,}",
-            }
-        email_queue(key=f"charge-paid:{charge.reference}", to=email, subject=subject, body=body)
+        _email_payer(
+            charge,
+            to=email,
+            language=charge.submission.language if charge.submission_id else "ja",
+            key=f"charge-paid:{charge.reference}",
+            template="payments/email/paid.txt",
+            subject=_lazy("【お支払い完了】%(what)s（%(amount)s円）"),
+            amount=charge.amount,
+        )
 
 
 def charge_pay_at_counter(*, charge: Charge, actor: Any, note: str = "") -> Payment:
@@ -715,13 +726,6 @@ def refund_execute(*, refund: Refund) -> Refund:
     """Ask the provider (with the refund's own key, so a retry never refunds twice)."""
     if refund.state != Refund.State.PENDING:
         return refund
-    if refund.payment.provider == "counter":
-        # Cash back over the counter, handed over as the refund is recorded.
-        with transaction.atomic():
-            charge = Charge.objects.select_for_update().get(pk=refund.payment.charge_id)
-            refund = Refund.objects.select_for_update().get(pk=refund.pk)
-            _refund_apply(charge, refund, "success", f"counter-refund-{refund.key.hex[:16]}")
-        return refund
     try:
         result = providers.get(refund.payment.provider).refund(
             payment=refund.payment, refund=refund
@@ -767,17 +771,17 @@ def _refund_apply(charge: Charge, refund: Refund, state: str, provider_ref: str)
         fields.append("state")
     charge.save(update_fields=fields)
     audit_record(action="refund.done", obj=charge, data={"amount": refund.amount})
-    email = charge.submission.email if charge.submission_id else ""
-    if email:
-        with translation.override(charge.submission.language):
-            subject = _("【返金】%(what)s（%(amount)s円）") % {
-                "what": charge.description,
-                "amount": f"{refund.amount:,}",
-            }
-            body = render_to_string(
-                "payments/email/refunded.txt", {"charge": charge, "refund": refund}
-            )
-        email_queue(key=f"refund:{refund.key}", to=email, subject=subject, body=body)
+    if charge.submission_id and charge.submission.email:
+        _email_payer(
+            charge,
+            to=charge.submission.email,
+            language=charge.submission.language,
+            key=f"refund:{refund.key}",
+            template="payments/email/refunded.txt",
+            subject=_lazy("【返金】%(what)s（%(amount)s円）"),
+            amount=refund.amount,
+            context={"refund": refund},
+        )
     return True
 
 
@@ -908,10 +912,17 @@ def settlement_import(*, provider: str, name: str, content: bytes, actor: Any) -
                 )
         except IntegrityError:
             raise ValidationError(_("すでに取り込んだ明細と同じ取引が含まれています。")) from None
+        fee_refs = {ref for _d, kind, ref, _a in lines if kind == LedgerEntry.Kind.FEE}
+        payments = {
+            p.provider_ref: p
+            for p in Payment.objects.filter(
+                provider=provider, provider_ref__in=fee_refs
+            ).select_related("charge__charge_type")
+        }
         for date, kind, ref, amount in lines:
             if kind != LedgerEntry.Kind.FEE:
                 continue
-            payment = Payment.objects.filter(provider=provider, provider_ref=ref).first()
+            payment = payments.get(ref)
             _ledger(
                 kind=LedgerEntry.Kind.FEE,
                 payment=payment,

@@ -16,12 +16,13 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from yakusho.procedures.selectors import sent_in_session
+
 from . import selectors, services
 from .forms import MethodForm, SandboxForm, SettleForm
 from .models import Charge, DemoProviderPayment, Payment
 from .receipts import receipt_pdf, receipt_token
 
-ANONYMOUS_RECEIPTS = "anonymous_receipts"  # the procedures app's session list
 STORES = {
     "familymart": _lazy("ファミリーマート"),
     "lawson": _lazy("ローソン"),
@@ -33,9 +34,7 @@ STORES = {
 def _may_see(request: HttpRequest, charge: Charge) -> bool:
     if charge.owner_id is not None:
         return request.user.is_authenticated and request.user.pk == charge.owner_id
-    return bool(charge.purpose_label) and charge.purpose_label in request.session.get(
-        ANONYMOUS_RECEIPTS, []
-    )
+    return sent_in_session(request.session, charge.purpose_label)
 
 
 def _charge(request: HttpRequest, reference: str) -> Charge:
@@ -80,8 +79,6 @@ def charge_detail(request: HttpRequest, reference: str) -> HttpResponse:
             if payment.state in ("created", "started") and payment.next_url:
                 return HttpResponseRedirect(payment.next_url)
             return redirect("payments:charge", reference=reference)
-    charge.refresh_from_db()
-    live = selectors.live_payment(charge)
     stores = live.instructions.get("stores", []) if live else []
     return render(
         request,
@@ -93,8 +90,7 @@ def charge_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "form": form,
             "key": uuid.uuid4(),
             "sent": request.GET.get("sent") == "1",
-            "receipt": charge.state in (Charge.State.PAID, Charge.State.REFUNDED)
-            or (charge.state == Charge.State.ERROR and charge.paid_at is not None),
+            "receipt": charge.paid_at is not None,  # as the receipt view decides
             "breadcrumbs": [
                 (_("ホーム"), reverse("portal:home")),
                 (_("マイページ"), reverse("portal:mypage")),

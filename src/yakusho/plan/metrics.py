@@ -145,13 +145,10 @@ def _count_in(model: Any, start: dt.date, end: dt.date, fields: tuple[str, ...],
 def payments_online(start: dt.date, end: dt.date) -> Measurement | None:
     """Payments received online in the period: the payment lines of the payments ledger
     (money actually taken, each counted once however its notifications arrived)."""
-    ledger = _model("payments", "LedgerEntry")
-    if ledger is None:
-        return None
+    from yakusho.payments.selectors import online_payments_received
+
     since, until = _span(start, end)
-    count = ledger.objects.filter(
-        kind="payment", occurred_at__gte=since, occurred_at__lt=until
-    ).count()
+    count = online_payments_received(since=since, until=until)
     return Measurement(Decimal(count), f"n={count}")
 
 

@@ -12,6 +12,13 @@ from .engine.i18n import Localized, localize
 from .models import Bundle, Category, Draft, FormVersion, LifeEvent, Procedure, Submission
 from .search import matches, name_forms, query_variants
 
+# Receipt numbers a visitor without an account has sent from this browser session.
+ANONYMOUS_RECEIPTS = "anonymous_receipts"
+
+
+def sent_in_session(session: Any, receipt_number: str) -> bool:
+    return bool(receipt_number) and receipt_number in session.get(ANONYMOUS_RECEIPTS, [])
+
 
 def localized(obj: Any, field: str, language: str | None = None) -> Localized:
     """A content field in the reader's language, Japanese when there is no translation."""

@@ -21,8 +21,6 @@ from .flow import handle_step_post, step_form_for
 from .models import Bundle, Draft, LifeEvent, Procedure, Submission
 from .prefill import source_label
 
-ANONYMOUS_RECEIPTS = "anonymous_receipts"
-
 
 def _crumbs(*items: tuple[str, str]) -> list[tuple[str, str]]:
     return [
@@ -188,8 +186,8 @@ def check(request: HttpRequest, key: str) -> HttpResponse:
             messages.error(request, _("まだ入力されていない項目があります。"))
             return redirect("procedures:step", key=draft.key, step=missing.step_key)
         if submission.owner_id is None:
-            seen = request.session.get(ANONYMOUS_RECEIPTS, [])
-            request.session[ANONYMOUS_RECEIPTS] = [*seen, submission.receipt_number][-20:]
+            seen = request.session.get(selectors.ANONYMOUS_RECEIPTS, [])
+            request.session[selectors.ANONYMOUS_RECEIPTS] = [*seen, submission.receipt_number][-20:]
         from yakusho.payments.selectors import unpaid_charge_for
 
         charge = unpaid_charge_for(submission) if submission.procedure.payment_timing else None
@@ -244,7 +242,7 @@ def discard(request: HttpRequest, key: str) -> HttpResponse:
 def _may_see(request: HttpRequest, submission: Submission) -> bool:
     if submission.owner_id is not None:
         return request.user.is_authenticated and request.user.pk == submission.owner_id
-    return submission.receipt_number in request.session.get(ANONYMOUS_RECEIPTS, [])
+    return selectors.sent_in_session(request.session, submission.receipt_number)
 
 
 def _submission(request: HttpRequest, number: str) -> Submission:

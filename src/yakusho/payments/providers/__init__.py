@@ -98,7 +98,7 @@ def register(key: str) -> Callable[[type[Provider]], type[Provider]]:
 
 
 def get(key: str) -> Provider:
-    from . import demo, stripe  # noqa: F401  (registration)
+    from . import counter, demo, stripe  # noqa: F401  (registration)
 
     try:
         return _registry[key]()
@@ -107,6 +107,6 @@ def get(key: str) -> Provider:
 
 
 def available() -> list[str]:
-    from . import demo, stripe  # noqa: F401
+    from . import counter, demo, stripe  # noqa: F401
 
     return sorted(_registry)

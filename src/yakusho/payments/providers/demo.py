@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from yakusho.payments.models import DemoProviderPayment, Payment, Refund
 
@@ -38,7 +39,7 @@ def webhook_secret() -> str:
 
 @register_provider("demo")
 class DemoProvider(Provider):
-    label = "デモ決済（テスト用）"
+    label = _("デモ決済（テスト用）")
     methods = ("card", "konbini", "payeasy")
 
     def create(self, *, payment: Payment, description: str, return_url: str) -> Created:
@@ -196,11 +197,10 @@ def _deliver(row: DemoProviderPayment, *, duplicate: bool = False, delay: int = 
     from yakusho.payments.tasks import demo_webhook_send
 
     body = event_body(row).decode()
-    DemoProviderPayment.objects.filter(pk=row.pk).update(events_sent=row.events_sent + 1)
     times = 2 if duplicate else 1
 
     def enqueue() -> None:
-        for _ in range(times):
+        for _copy in range(times):
             task = demo_webhook_send
             if delay:
                 task = task.using(run_after=timezone.now() + dt.timedelta(seconds=delay))
