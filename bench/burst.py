@@ -79,6 +79,8 @@ def load(count: int, jobs_file: Path) -> None:
                         password=password,
                         assurance="verified",
                         resident=r,
+                        # They filled the form in on the site, which remembered the language.
+                        preferred_language="ja",
                     )
                     for r in records
                 ]

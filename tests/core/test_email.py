@@ -14,13 +14,23 @@ def _queue(key="confirm:1"):
     return services.email_queue(key=key, to="taro@example.jp", subject="受付しました", body="本文")
 
 
-def test_sent_only_after_commit(run_tasks, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        email = _queue()
-    assert len(callbacks) == 1  # nothing enqueued until the transaction commits
+def test_the_task_is_stored_with_the_email_and_rolls_back_with_it(worker):
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    def queue_then_fail() -> None:
+        with transaction.atomic():
+            _queue()
+            assert DBTaskResult.objects.count() == 1  # written in the caller's transaction
+            raise RuntimeError("the caller's change fails")
+
+    with pytest.raises(RuntimeError):
+        queue_then_fail()
+    assert not OutboundEmail.objects.exists()
+    assert not DBTaskResult.objects.exists()
+    email = _queue()
     assert mail.outbox == []
-    with run_tasks():
-        callbacks[0]()
+    worker.run_until_idle()
     email.refresh_from_db()
     assert email.state == OutboundEmail.State.SENT
     assert len(mail.outbox) == 1
@@ -63,11 +73,8 @@ def test_failure_backs_off_then_gives_up(run_tasks, settings, worker):
     assert email.attempts == services.EMAIL_MAX_ATTEMPTS
 
 
-def test_crash_mid_send_resends_with_the_same_message_id(
-    run_tasks, worker, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=False):
-        email = _queue()  # the enqueue is lost: the process died right after commit
+def test_crash_mid_send_resends_with_the_same_message_id(worker):
+    email = _queue()
     claimed = services.email_claim(email_id=email.pk)  # and another died mid-send
     assert claimed.state == OutboundEmail.State.SENDING
     assert services.email_claim(email_id=email.pk) is None  # nobody else may send it meanwhile

@@ -90,3 +90,39 @@ def test_api_own_submissions_need_a_session(client, catalog):
     assert client.get("/api/v1/me/submissions").status_code == 401
     client.force_login(UserFactory())
     assert client.get("/api/v1/me/submissions").json() == []
+
+
+def test_the_finder_sees_a_change_to_the_catalogue_at_once(client, catalog):
+    """The catalogue is kept between requests; hiding, publishing and renaming show on the
+    very next search."""
+    from yakusho.procedures import services
+    from yakusho.procedures.models import Category
+
+    def search(query="転出"):
+        return client.get("/ja/procedures/", {"q": query}).content.decode()
+
+    tenshutsu = Procedure.objects.get(code="tenshutsu")
+    assert "/ja/procedures/tenshutsu/" in search()
+    services.procedure_publish_state(procedure=tenshutsu, published=False)
+    assert "/ja/procedures/tenshutsu/" not in search()
+    services.procedure_publish_state(procedure=tenshutsu, published=True)
+    assert "/ja/procedures/tenshutsu/" in search()
+    tenshutsu.name = "転出届"
+    services.procedure_save(procedure=tenshutsu)
+    assert "転出届（引越し）" not in search()
+    category = Category.objects.get(code="kosodate")
+    category.name = "子育て・教育"
+    category.save()
+    assert "子育て・教育" in search()
+
+
+def test_a_second_search_does_not_load_the_catalogue_again(client, catalog):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/ja/procedures/", {"q": "児童手当"})
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/ja/procedures/", {"q": "児童手当"}).content.decode()
+    assert "/ja/procedures/jido-teate/" in page
+    loads = [q["sql"] for q in queries if 'FROM "procedures_procedure"' in q["sql"]]
+    assert loads == []  # only the one-line freshness check, which names no columns

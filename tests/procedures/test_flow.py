@@ -166,6 +166,36 @@ def test_the_confirmation_email_is_stored_with_the_submission(
     ).exists()
 
 
+def test_a_second_send_of_the_same_loaded_draft_returns_the_first_submission(
+    client, resident, make_procedure
+):
+    """Two requests that loaded the draft before either sent it (a double click that beat
+    the first answer): the second waits for the first and gets its submission."""
+    from yakusho.procedures import services
+
+    key, first = _start(client, make_procedure(BENEFIT))
+    _fill_benefit(client, first, key)
+    loaded_by_first, loaded_by_second = Draft.objects.get(key=key), Draft.objects.get(key=key)
+    sent = services.submission_create(draft=loaded_by_first, language="ja")
+    again = services.submission_create(draft=loaded_by_second, language="ja")
+    assert again.pk == sent.pk
+    assert Submission.objects.count() == 1
+
+
+def test_sending_costs_a_fixed_number_of_queries(
+    client, resident, make_procedure, django_assert_max_num_queries
+):
+    """The burst's hot path (bench submit-burst): session, user, draft, then one write each
+    for the submission, its case, first answers and event, the e-mail and its task, and the
+    audit record — no query per field, step or household member."""
+    key, first = _start(client, make_procedure(BENEFIT))
+    _fill_benefit(client, first, key)
+    with django_assert_max_num_queries(20):
+        response = client.post(f"/ja/apply/{key}/check/")
+    assert response.status_code == 302
+    assert Submission.objects.count() == 1
+
+
 def test_save_and_resume_on_a_second_device(client, resident, make_procedure):
     from django.test import Client
 

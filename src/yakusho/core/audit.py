@@ -69,7 +69,8 @@ def audit_record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     actor_id, actor_label = _label_for(actor)
-    with transaction.atomic():
+    # No savepoint inside the caller's transaction: a failure here fails the whole change.
+    with transaction.atomic(savepoint=False):
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(singleton=True)
         record = AuditRecord(
             seq=head.seq + 1,

@@ -101,7 +101,8 @@ def department_upsert(
 
 
 def email_queue(*, key: str, to: str, subject: str, body: str) -> OutboundEmail:
-    """Store an e-mail and send it after the caller's transaction commits.
+    """Store an e-mail and its sending task in the caller's transaction; the worker sees both
+    once it commits (ADR 0008).
 
     Idempotent by `key`: queueing the same key again returns the first e-mail unchanged.
     """
@@ -118,9 +119,9 @@ def email_queue(*, key: str, to: str, subject: str, body: str) -> OutboundEmail:
                 message_id=f"<{uuid.uuid4().hex}@{domain}>",
                 next_attempt_at=timezone.now(),
             )
+            email_send.enqueue(email_id=email.pk)
     except IntegrityError:
         return OutboundEmail.objects.get(key=key)
-    transaction.on_commit(lambda: email_send.enqueue(email_id=email.pk))
     return email
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import get_language
 
@@ -35,13 +37,67 @@ def published_procedures() -> QuerySet[Procedure]:
     )
 
 
+def _catalogue_stamp() -> tuple:
+    """What changes whenever the finder's data does: the newest change and the row count of
+    each table it shows (services stamp `updated_at` on their bulk updates too). One small
+    statement, without the ORM's query building."""
+    from yakusho.core.models import Department
+
+    tables = [m._meta.db_table for m in (Procedure, Category, LifeEvent, Department)]
+    parts = ", ".join(
+        f"(SELECT MAX(updated_at) FROM {t}), (SELECT COUNT(*) FROM {t})"  # noqa: S608 - model tables
+        for t in tables
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {parts}")
+        return tuple(cursor.fetchone())
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """What the finder shows besides its results: every published procedure, the categories
+    with their counts, the life events."""
+
+    procedures: list[Procedure]
+    categories: list[Category]
+    life_events: list[LifeEvent]
+
+
+_catalogue_kept: tuple[tuple, Catalogue] | None = None
+
+
+def catalogue() -> Catalogue:
+    """The catalogue, kept in this process until it changes: every search needs the same few
+    dozen rows, which change a few times a day. Readers must not modify what they get."""
+    global _catalogue_kept
+    from django.db.models import Count, Q
+
+    stamp = _catalogue_stamp()
+    kept = _catalogue_kept
+    if kept is not None and kept[0] == stamp:
+        return kept[1]
+    loaded = Catalogue(
+        procedures=list(published_procedures()),
+        categories=list(
+            Category.objects.annotate(
+                published=Count("procedures", filter=Q(procedures__is_published=True))
+            ).filter(published__gt=0)
+        ),
+        life_events=list(LifeEvent.objects.all()),
+    )
+    _catalogue_kept = (stamp, loaded)
+    return loaded
+
+
 def procedure_search(query: str, *, category: str = "", life_event: str = "") -> list[Procedure]:
     """Published procedures matching the query (every word), names first."""
-    procedures = published_procedures()
+    procedures = (
+        list(published_procedures().filter(life_events__code=life_event))
+        if life_event
+        else catalogue().procedures
+    )
     if category:
-        procedures = procedures.filter(category__code=category)
-    if life_event:
-        procedures = procedures.filter(life_events__code=life_event)
+        procedures = [p for p in procedures if p.category and p.category.code == category]
     if not query.strip():
         return list(procedures)
     variants = query_variants(query)
@@ -58,16 +114,8 @@ def _in_name(name: str, words: list[str]) -> bool:
     return any(w in form for w in words for form in readable)
 
 
-def categories_with_counts() -> QuerySet[Category]:
-    from django.db.models import Count, Q
-
-    return Category.objects.annotate(
-        published=Count("procedures", filter=Q(procedures__is_published=True))
-    ).filter(published__gt=0)
-
-
-def life_events() -> QuerySet[LifeEvent]:
-    return LifeEvent.objects.all()
+def life_events() -> list[LifeEvent]:
+    return catalogue().life_events
 
 
 def definition_of(version: FormVersion) -> FormDefinition:

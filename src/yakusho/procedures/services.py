@@ -96,7 +96,9 @@ def form_version_publish(*, version: FormVersion, actor: Any = None) -> FormVers
         version.published_at = timezone.now()
         version.published_by = actor if getattr(actor, "is_authenticated", False) else None
         version.save()
-        Procedure.objects.filter(pk=version.procedure_id).update(published_version=version)
+        Procedure.objects.filter(pk=version.procedure_id).update(
+            published_version=version, updated_at=timezone.now()
+        )
         audit_record(
             action="procedure.publish",
             actor=actor,
@@ -110,7 +112,9 @@ def procedure_publish_state(*, procedure: Procedure, published: bool, actor: Any
     if published and procedure.published_version_id is None:
         raise ValidationError(_("申請フォームを公開してから、手続きを公開してください。"))
     with transaction.atomic():
-        Procedure.objects.filter(pk=procedure.pk).update(is_published=published)
+        Procedure.objects.filter(pk=procedure.pk).update(
+            is_published=published, updated_at=timezone.now()
+        )
         audit_record(
             action="procedure.show" if published else "procedure.hide", actor=actor, obj=procedure
         )
@@ -318,9 +322,6 @@ def submission_create(
 ) -> Submission:
     """Send the draft. Idempotent by the draft's key: a second send (double click, second tab,
     back button, a retry after a timeout) returns the first submission."""
-    existing = Submission.objects.filter(draft_key=draft.key).first()
-    if existing is not None:
-        return existing
     staff_assisted = staff_assisted or draft.assisted_by_id is not None
     definition = FormDefinition.parse(draft.version.definition)
     step = missing_step(definition, draft.answers)
@@ -333,11 +334,13 @@ def submission_create(
     for attempt in range(5):
         try:
             with transaction.atomic():
+                # Sending deletes the draft in this same transaction, so while its row exists
+                # it has not been sent; the lock makes a second send wait for the first.
                 locked = Draft.objects.select_for_update().filter(pk=draft.pk).first()
-                again = Submission.objects.filter(draft_key=draft.key).first()
-                if again is not None:
-                    return again
                 if locked is None:
+                    sent = Submission.objects.filter(draft_key=draft.key).first()
+                    if sent is not None:
+                        return sent
                     raise Incomplete(definition.steps[0].key)
                 submission = Submission.objects.create(
                     receipt_number=new_receipt_number(),
@@ -357,7 +360,8 @@ def submission_create(
                     status_changed_at=timezone.now(),
                     staff_assisted=staff_assisted,
                 )
-                Upload.objects.filter(draft=draft).update(submission=submission, draft=None)
+                if definition.has_files:
+                    Upload.objects.filter(draft=draft).update(submission=submission, draft=None)
                 locked.delete()
                 from yakusho.cases.services import case_open
 

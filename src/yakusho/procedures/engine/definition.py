@@ -271,6 +271,10 @@ class FormDefinition:
     def step(self, key: str) -> Step | None:
         return next((s for s in self.steps if s.key == key), None)
 
+    @property
+    def has_files(self) -> bool:
+        return any(item.type == "file" for item in self.fields.values())
+
     def computed_values(self, answers: Answers) -> dict[str, Decimal]:
         values: dict[str, Decimal] = {}
         for spec in self.computed:
