@@ -330,6 +330,8 @@ try:
 except ValueError:
     _db = {"ENGINE": _db_url.split(":", 1)[0] or "(none)"}
 if _db["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite, with write transactions queueing for their turn (core/sqlite/base.py).
+    _db["ENGINE"] = "yakusho.core.sqlite"
     _db["OPTIONS"] = {
         # Writers queue instead of failing, and take the write lock when they begin, so two
         # transactions never deadlock upgrading a read lock.

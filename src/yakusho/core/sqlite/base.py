@@ -1,0 +1,97 @@
+"""SQLite, with write transactions queueing in the kernel instead of polling.
+
+SQLite lets one writer in at a time; the others retry on a timer, sleeping 1, 2, 5 … up to
+100 ms between tries. Under a burst of submissions the waiting writers sleep past the moment
+the lock frees, so the database idles while requests wait and an unlucky writer waits for
+seconds. Here a write transaction first takes an exclusive `flock` on a file beside the
+database: waiters sleep in the kernel and one is woken as soon as the holder commits or rolls
+back (or its process dies, which closes the file). Inside, the transaction is unchanged —
+`BEGIN IMMEDIATE`, SQLite's own lock and busy timeout — so a program that does not take the
+`flock` (the sqlite3 shell, a backup) is still safe, only not queued.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from typing import Any
+
+from django.db import OperationalError
+from django.db.backends.sqlite3 import base
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    _writers_fd: int | None = None
+    _writers_held = False
+
+    def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
+        connection = super().get_new_connection(conn_params)
+        self._writers_close()
+        if not self.is_in_memory_db():
+            self._writers_fd = os.open(
+                f"{self.settings_dict['NAME']}-writers", os.O_RDWR | os.O_CREAT, 0o600
+            )
+        return connection
+
+    def _start_transaction_under_autocommit(self) -> None:
+        self._writers_enter()
+        try:
+            super()._start_transaction_under_autocommit()
+        except BaseException:
+            self._writers_leave()
+            raise
+
+    def _commit(self) -> None:
+        try:
+            super()._commit()
+        finally:
+            self._writers_leave()
+
+    def _rollback(self) -> None:
+        try:
+            super()._rollback()
+        finally:
+            self._writers_leave()
+
+    def _close(self) -> None:
+        try:
+            super()._close()
+        finally:
+            self._writers_close()
+
+    def _writers_enter(self) -> None:
+        """Wait for our turn, as long as SQLite itself would (the `timeout` option)."""
+        if self._writers_fd is None or self._writers_held:
+            return
+        try:
+            fcntl.flock(self._writers_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._writers_wait(float(self.settings_dict["OPTIONS"].get("timeout", 5)))
+        self._writers_held = True
+
+    def _writers_wait(self, timeout: float) -> None:
+        # A blocking flock cannot time out, and a writer stuck for longer than SQLite's own
+        # timeout must fail as it would without us ("database is locked"), not hang.
+        deadline = time.monotonic() + timeout
+        pause = 0.0005
+        while True:
+            try:
+                fcntl.flock(self._writers_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise OperationalError("database is locked") from None
+                time.sleep(pause)
+                pause = min(pause * 2, 0.002)
+
+    def _writers_leave(self) -> None:
+        if self._writers_held:
+            self._writers_held = False
+            fcntl.flock(self._writers_fd, fcntl.LOCK_UN)
+
+    def _writers_close(self) -> None:
+        self._writers_leave()
+        if self._writers_fd is not None:
+            os.close(self._writers_fd)
+            self._writers_fd = None
