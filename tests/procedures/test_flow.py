@@ -185,15 +185,33 @@ def test_a_second_send_of_the_same_loaded_draft_returns_the_first_submission(
 def test_sending_costs_a_fixed_number_of_queries(
     client, resident, make_procedure, django_assert_max_num_queries
 ):
-    """The burst's hot path (bench submit-burst): session, user, draft, then one write each
-    for the submission, its case, first answers and event, the e-mail and its task, and the
-    audit record — no query per field, step or household member."""
+    """The burst's hot path (bench submit-burst): session, user, the draft and the
+    catalogue's freshness, then the draft's lock and one write each for the submission, its
+    case, first answers and event, the e-mail and its task, and the audit record — no query
+    per field, step or household member."""
     key, first = _start(client, make_procedure(BENEFIT))
     _fill_benefit(client, first, key)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(21):
         response = client.post(f"/ja/apply/{key}/check/")
     assert response.status_code == 302
     assert Submission.objects.count() == 1
+
+
+def test_a_draft_outlives_its_procedure_leaving_the_catalogue(client, resident, make_procedure):
+    """Form pages take the procedure from the finder's catalogue when they can; a draft whose
+    procedure was hidden meanwhile is still the resident's to finish."""
+    from yakusho.procedures import services
+
+    procedure = make_procedure(BENEFIT)
+    key, first = _start(client, procedure)
+    _fill_benefit(client, first, key)
+    assert "給付金の申請" in client.get(f"/ja/apply/{key}/check/").content.decode()
+    services.procedure_publish_state(procedure=procedure, published=False)
+    page = client.get(f"/ja/apply/{key}/check/")
+    assert page.status_code == 200
+    assert "給付金の申請" in page.content.decode()
+    assert client.post(f"/ja/apply/{key}/check/").status_code == 302
+    assert Submission.objects.get().procedure == procedure
 
 
 def test_save_and_resume_on_a_second_device(client, resident, make_procedure):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import get_language
@@ -62,6 +63,9 @@ class Catalogue:
     categories: list[Category]
     life_events: list[LifeEvent]
 
+    def procedure(self, pk: int) -> Procedure | None:
+        return next((p for p in self.procedures if p.pk == pk), None)
+
 
 _catalogue_kept: tuple[tuple, Catalogue] | None = None
 
@@ -116,6 +120,30 @@ def _in_name(name: str, words: list[str]) -> bool:
 
 def life_events() -> list[LifeEvent]:
     return catalogue().life_events
+
+
+def draft_by_key(key: Any) -> Draft | None:
+    """The draft with its procedure and form version. A form page or a send reads them on
+    every request, and they seldom change: the procedure comes from the catalogue when it is
+    published, and a published form version — never edited again — from the cache."""
+    draft = next(iter(Draft.objects.filter(key=key)[:1]), None)
+    if draft is None:
+        return None
+    procedure = catalogue().procedure(draft.procedure_id)
+    if procedure is not None:
+        draft.procedure = procedure
+    draft.version = _form_version(draft.version_id)
+    return draft
+
+
+def _form_version(pk: int) -> FormVersion:
+    key = f"procedures:form-version:{pk}"
+    version = cache.get(key)
+    if version is None:
+        version = FormVersion.objects.get(pk=pk)
+        if version.state != FormVersion.State.DRAFT:
+            cache.set(key, version, timeout=3600)
+    return version
 
 
 def definition_of(version: FormVersion) -> FormDefinition:

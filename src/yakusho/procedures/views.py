@@ -101,9 +101,7 @@ def _refused(request: HttpRequest, reason: str, procedure: Procedure) -> HttpRes
 
 def _draft(request: HttpRequest, key: str) -> Draft | HttpResponse:
     """The resident's own draft; a sent one leads to its submission; anyone else's is a 404."""
-    # A unique key: slicing, not first(), spares the ORDER BY the database does not need.
-    found = Draft.objects.select_related("procedure", "version").filter(key=key)[:1]
-    draft = next(iter(found), None)
+    draft = selectors.draft_by_key(key)
     if draft is None:
         sent = Submission.objects.filter(draft_key=key).first()
         if sent is not None and _may_see(request, sent):
