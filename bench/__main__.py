@@ -93,10 +93,15 @@ def _burst(env: dict[str, str], args: argparse.Namespace, folder: Path) -> dict[
         f"from bench.burst import load; from pathlib import Path; load({residents}, Path({str(jobs)!r}))",
     )
     from bench import burst
+    from bench.faults import smtp_sink
 
-    with server.serve(env, workers=args.workers, threads=args.threads, worker=True) as base:
-        print(f"Bursting with {args.clients} clients for {args.duration:.0f} s…", flush=True)
-        results = burst.run(base, jobs, clients=args.clients, duration=args.duration)
+    # Confirmation e-mails go to a local SMTP sink, as they would to the city's mail relay.
+    with smtp_sink(delay=0) as (sink, smtp_port):
+        env = {**env, "YAKUSHO_EMAIL_HOST": "127.0.0.1", "YAKUSHO_EMAIL_PORT": str(smtp_port)}
+        with server.serve(env, workers=args.workers, threads=args.threads, worker=True) as base:
+            print(f"Bursting with {args.clients} clients for {args.duration:.0f} s…", flush=True)
+            results = burst.run(base, jobs, clients=args.clients, duration=args.duration)
+            results["submit"].update(burst.emails_drained(sink, results["submit"]["receipts"]))
     checked = json.loads(
         _in_django(
             env,
@@ -105,6 +110,13 @@ def _burst(env: dict[str, str], args: argparse.Namespace, folder: Path) -> dict[
         )
     )
     results["submit"].update(checked)
+    submit = results["submit"]
+    print(
+        f"stored {submit['submissions_in_database']} submissions for {submit['receipts']} "
+        f"receipts ({submit['duplicate_drafts']} drafts twice); confirmation e-mails: "
+        f"{submit['emails_at_burst_end']} delivered during the burst, "
+        f"{submit['emails_received']} after {submit['email_drain_s']} s more"
+    )
     return results
 
 

@@ -195,6 +195,20 @@ def run(base: str, jobs_file: Path, *, clients: int, duration: float) -> dict[st
     return {"bare_view": bare, "submit": burst}
 
 
+def emails_drained(sink, expected: int, limit: float = 120) -> dict[str, float]:
+    """How many confirmation e-mails had reached the SMTP sink when the burst ended, and how
+    long the worker then took to deliver the rest (up to `limit` seconds)."""
+    at_end = sink.received()
+    started = time.monotonic()
+    while sink.received() < expected and time.monotonic() - started < limit:
+        time.sleep(0.2)
+    return {
+        "emails_at_burst_end": at_end,
+        "emails_received": sink.received(),
+        "email_drain_s": round(time.monotonic() - started, 1),
+    }
+
+
 def verify(receipts_expected: int) -> dict[str, int]:
     """Run inside Django after the burst: what the database holds."""
     from django.db.models import Count
