@@ -42,7 +42,7 @@ PARTS = {
     "case_open (cases.services)": "case_open (",
     "audit_record (hash chain)": "audit_record (",
     "confirmation e-mail (render + outbox row)": "_confirmation_email (",
-    "task enqueue (on_commit → django-tasks row)": "django_tasks",
+    "task enqueue (the django-tasks row)": "django_tasks",
     "templates (render)": "django/template/",
     "model instantiation": "Model.__init__ (",
     "JSON (de)serialisation": "json/",
