@@ -4,7 +4,7 @@ import fcntl
 import os
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import OperationalError
 
 from yakusho.core.sqlite.base import DatabaseWrapper
 
@@ -16,10 +16,21 @@ def database(tmp_path, django_db_blocker):
     opened = []
 
     def open_connection(timeout: float = 20) -> DatabaseWrapper:
+        # The SQLite backend itself, whichever database the suite runs on.
         settings = {
-            **connection.settings_dict,
+            "ENGINE": "yakusho.core.sqlite",
             "NAME": str(path),
-            "OPTIONS": {**connection.settings_dict["OPTIONS"], "timeout": timeout},
+            "OPTIONS": {"timeout": timeout, "transaction_mode": "IMMEDIATE"},
+            "ATOMIC_REQUESTS": False,
+            "AUTOCOMMIT": True,
+            "CONN_MAX_AGE": 0,
+            "CONN_HEALTH_CHECKS": False,
+            "TIME_ZONE": None,
+            "USER": "",
+            "PASSWORD": "",
+            "HOST": "",
+            "PORT": "",
+            "TEST": {},
         }
         wrapper = DatabaseWrapper(settings, alias=f"writers-{len(opened)}")
         wrapper.ensure_connection()
