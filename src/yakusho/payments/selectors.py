@@ -25,11 +25,8 @@ def charge_type_exists(code: str) -> bool:
 
 
 def charges_of(user: Any) -> QuerySet[Charge]:
-    return (
-        Charge.objects.filter(owner=user)
-        .select_related("charge_type", "submission__procedure")
-        .order_by("-created_at")
-    )
+    # マイページ and the API show only the charges' own fields: no joins.
+    return Charge.objects.filter(owner=user).order_by("-created_at")
 
 
 def charges_for_submission(submission: Any) -> list[Charge]:

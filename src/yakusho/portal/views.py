@@ -38,7 +38,7 @@ def mypage(request: HttpRequest) -> HttpResponse:
     if request.user.kind != "resident":
         return redirect("office:dashboard")
     submissions = list(procedure_selectors.submissions_of(request.user)[:100])
-    charges = payment_selectors.charges_of(request.user).select_related(None)
+    charges = payment_selectors.charges_of(request.user)
     return render(
         request,
         "portal/mypage.html",
@@ -51,7 +51,6 @@ def mypage(request: HttpRequest) -> HttpResponse:
                 for s in submissions
             ],
             "bundles": procedure_selectors.bundles_of(request.user),
-            # The lists show only the charges' own fields: no joins to build and decode.
             "unpaid": charges.filter(state="unpaid"),
             "paid": charges.exclude(paid_at=None)[:20],
             "tax_bills": payment_selectors.tax_bills_of(request.user),

@@ -93,12 +93,15 @@ def catalogue() -> Catalogue:
     return loaded
 
 
-def procedure_search(query: str, *, category: str = "", life_event: str = "") -> list[Procedure]:
-    """Published procedures matching the query (every word), names first."""
+def procedure_search(
+    query: str, *, category: str = "", life_event: str = "", within: Catalogue | None = None
+) -> list[Procedure]:
+    """Published procedures matching the query (every word), names first. `within`: the
+    catalogue the caller already holds, so a page checks its freshness once."""
     procedures = (
         list(published_procedures().filter(life_events__code=life_event))
         if life_event
-        else catalogue().procedures
+        else (within or catalogue()).procedures
     )
     if category:
         procedures = [p for p in procedures if p.category and p.category.code == category]

@@ -33,8 +33,12 @@ def _crumbs(*items: tuple[str, str]) -> list[tuple[str, str]]:
 def finder(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
     category = request.GET.get("category", "")[:40]
-    results = selectors.procedure_search(query, category=category) if (query or category) else None
     catalogue = selectors.catalogue()
+    results = (
+        selectors.procedure_search(query, category=category, within=catalogue)
+        if (query or category)
+        else None
+    )
     return render(
         request,
         "procedures/finder.html",

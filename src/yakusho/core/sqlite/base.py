@@ -64,26 +64,20 @@ class DatabaseWrapper(base.DatabaseWrapper):
         """Wait for our turn, as long as SQLite itself would (the `timeout` option)."""
         if self._writers_fd is None or self._writers_held:
             return
-        try:
-            fcntl.flock(self._writers_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self._writers_wait(float(self.settings_dict["OPTIONS"].get("timeout", 5)))
-        self._writers_held = True
-
-    def _writers_wait(self, timeout: float) -> None:
         # A blocking flock cannot time out, and a writer stuck for longer than SQLite's own
         # timeout must fail as it would without us ("database is locked"), not hang.
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + float(self.settings_dict["OPTIONS"].get("timeout", 5))
         pause = 0.0005
         while True:
             try:
                 fcntl.flock(self._writers_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return
+                break
             except BlockingIOError:
                 if time.monotonic() > deadline:
                     raise OperationalError("database is locked") from None
                 time.sleep(pause)
                 pause = min(pause * 2, 0.002)
+        self._writers_held = True
 
     def _writers_leave(self) -> None:
         if self._writers_held:
