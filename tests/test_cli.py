@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import urllib.request
 from importlib.metadata import entry_points
+from pathlib import Path
 
 import pytest
 
@@ -150,6 +152,10 @@ def test_serve_runs_gunicorn_in_production_mode(tmp_path):
     process = start_yakusho("serve", "--port", str(port), "--workers", "1", env=env)
     try:
         read_until(process, "Booting worker")
+        # Workers are forked from this process: had it kept the database open from its
+        # start-up checks, they would share that one connection.
+        held = [os.readlink(fd) for fd in Path(f"/proc/{process.pid}/fd").iterdir()]
+        assert not [name for name in held if name.startswith(str(tmp_path))]
         status, body = _get(f"http://127.0.0.1:{port}/healthz")
         assert (status, body) == (200, '{"status": "ok"}')
         status, body = _get(f"http://127.0.0.1:{port}/")

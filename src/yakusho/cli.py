@@ -239,6 +239,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
             return application
 
+    # The checks above opened a database connection in this, the master process. Its workers
+    # are forked from it: a sync worker (one thread) would serve requests on the inherited
+    # connection, shared with its siblings — one PostgreSQL socket, or one SQLite file handle
+    # whose writers' lock then no longer keeps them apart.
+    from django.db import connections
+
+    connections.close_all()
     print(f"yakusho serving on http://{args.host}:{args.port}/ with {workers} worker(s)")
     sys.stdout.flush()
     Server().run()
