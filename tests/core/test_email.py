@@ -45,6 +45,19 @@ def test_same_key_sends_once(run_tasks):
     assert len(mail.outbox) == 1
 
 
+def test_a_key_promised_new_that_repeats_fails_the_caller():
+    """`new=True` skips the savepoint that lets a repeated key return the first e-mail, so a
+    repeat must fail the caller's transaction loudly rather than pass unnoticed."""
+    from django.db import IntegrityError, transaction
+
+    _queue()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        services.email_queue(
+            key="confirm:1", to="jiro@example.jp", subject="受付しました", body="本文", new=True
+        )
+    assert OutboundEmail.objects.get().to == "taro@example.jp"
+
+
 def test_running_the_task_twice_sends_once(run_tasks, worker):
     from yakusho.core.tasks import email_send
 

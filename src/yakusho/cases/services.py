@@ -30,6 +30,7 @@ from .models import (
     Decision,
     DocumentTemplate,
     HandoffDelivery,
+    HandoffTarget,
     Message,
     State,
 )
@@ -81,9 +82,10 @@ def _require_department(case: Case, actor: Any, *roles: str) -> None:
 # --- opening --------------------------------------------------------------------------------
 
 
-def case_open(*, submission: Any) -> Case:
+def case_open(*, submission: Any, handoff_targets: list[HandoffTarget] | None = None) -> Case:
     """Open the case of a new submission, in the procedure's department, with its deadline.
-    Runs inside the submission's transaction; hand-offs leave after it commits."""
+    Runs inside the submission's transaction; hand-offs leave after it commits. The caller may
+    pass the procedure's active hand-off targets, read before its transaction."""
     from .handoff import enqueue_deliveries
 
     procedure = submission.procedure
@@ -105,7 +107,11 @@ def case_open(*, submission: Any) -> Case:
     _event(case, "opened", None, to_state=State.RECEIVED)
     deliveries = [
         HandoffDelivery(case=case, target=target, next_attempt_at=timezone.now())
-        for target in procedure.handoff_targets.filter(is_active=True)
+        for target in (
+            procedure.handoff_targets.filter(is_active=True)
+            if handoff_targets is None
+            else handoff_targets
+        )
     ]
     HandoffDelivery.objects.bulk_create(deliveries)
     if deliveries:

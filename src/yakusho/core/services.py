@@ -100,17 +100,19 @@ def department_upsert(
     return department
 
 
-def email_queue(*, key: str, to: str, subject: str, body: str) -> OutboundEmail:
+def email_queue(*, key: str, to: str, subject: str, body: str, new: bool = False) -> OutboundEmail:
     """Store an e-mail and its sending task in the caller's transaction; the worker sees both
     once it commits (ADR 0008).
 
     Idempotent by `key`: queueing the same key again returns the first e-mail unchanged.
+    `new=True` says the key cannot have been queued before (it names a row this transaction
+    created), so no savepoint is needed to survive the duplicate.
     """
     from .tasks import email_send
 
     domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "yakusho.localhost"
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=not new):
             email = OutboundEmail.objects.create(
                 key=key,
                 to=to,
@@ -121,6 +123,8 @@ def email_queue(*, key: str, to: str, subject: str, body: str) -> OutboundEmail:
             )
             email_send.enqueue(email_id=email.pk)
     except IntegrityError:
+        if new:
+            raise
         return OutboundEmail.objects.get(key=key)
     return email
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -330,58 +330,74 @@ def submission_create(
     computed = {k: int(v) for k, v in definition.computed_values(draft.answers).items()}
     name, kana = _applicant(definition, draft.answers)
     owner = draft.owner
+    procedure = draft.procedure
     email = (owner.email if owner else "") or _first_email(definition, draft.answers)
+    fee = computed.get(procedure.fee_key or "fee", 0)
+    charged = procedure.payment_timing == "before" and fee > 0
+    # Read and render before the transaction: on SQLite it holds the database's single write
+    # lock, so whatever runs inside it runs one submission at a time (docs/performance.md).
+    handoff_targets = list(procedure.handoff_targets.filter(is_active=True))
     for attempt in range(5):
+        now = timezone.now()
+        submission = Submission(
+            receipt_number=new_receipt_number(),
+            draft_key=draft.key,
+            procedure=procedure,
+            version=draft.version,
+            owner=owner,
+            bundle=draft.bundle,
+            email=email,
+            language=language,
+            answers=draft.answers,
+            sources=draft.sources,
+            computed=computed,
+            applicant_name=name,
+            applicant_kana=kana,
+            submitted_at=now,
+            status_changed_at=now,
+            staff_assisted=staff_assisted,
+        )
+        # With a fee the e-mail names the charge, which exists only inside the transaction.
+        message = _confirmation_message(submission) if email and not charged else None
         try:
             with transaction.atomic():
                 # Sending deletes the draft in this same transaction, so while its row exists
-                # it has not been sent; the lock makes a second send wait for the first.
-                locked = Draft.objects.select_for_update().filter(pk=draft.pk).first()
-                if locked is None:
+                # it has not been sent; deleting it first takes the row lock a second send
+                # (double click, second tab) waits on, and then finds nothing to delete.
+                if not _draft_delete(draft):
                     sent = Submission.objects.filter(draft_key=draft.key).first()
                     if sent is not None:
                         return sent
                     raise Incomplete(definition.steps[0].key)
-                submission = Submission.objects.create(
-                    receipt_number=new_receipt_number(),
-                    draft_key=draft.key,
-                    procedure=draft.procedure,
-                    version=draft.version,
-                    owner=owner,
-                    bundle=draft.bundle,
-                    email=email,
-                    language=language,
-                    answers=draft.answers,
-                    sources=draft.sources,
-                    computed=computed,
-                    applicant_name=name,
-                    applicant_kana=kana,
-                    submitted_at=timezone.now(),
-                    status_changed_at=timezone.now(),
-                    staff_assisted=staff_assisted,
-                )
+                submission.save(force_insert=True)
                 if definition.has_files:
                     Upload.objects.filter(draft=draft).update(submission=submission, draft=None)
-                locked.delete()
                 from yakusho.cases.services import case_open
 
-                case_open(submission=submission)
-                fee = computed.get(draft.procedure.fee_key or "fee", 0)
-                if draft.procedure.payment_timing == "before" and fee > 0:
+                case_open(submission=submission, handoff_targets=handoff_targets)
+                charge = None
+                if charged:
                     from yakusho.payments.services import charge_for_submission
 
-                    charge_for_submission(submission=submission, amount=fee)
+                    charge = charge_for_submission(submission=submission, amount=fee)
                 if email:
                     # In the same transaction: the outbox row exists exactly when the
                     # submission does, whatever process dies when.
-                    _confirmation_email(submission)
+                    subject, body = message or _confirmation_message(submission, charge)
+                    email_queue(
+                        key=f"submission-confirmation:{submission.receipt_number}",
+                        to=email,
+                        subject=subject,
+                        body=body,
+                        new=True,
+                    )
                 # Last: the audit chain's head stays locked until the commit, and every
                 # submission waits for it.
                 audit_record(
                     action="submission.create",
                     actor=actor or owner,
                     obj=submission,
-                    data={"procedure": draft.procedure.code, "staff_assisted": staff_assisted},
+                    data={"procedure": procedure.code, "staff_assisted": staff_assisted},
                 )
                 return submission
         except IntegrityError:
@@ -393,6 +409,15 @@ def submission_create(
     raise RuntimeError("unreachable")
 
 
+def _draft_delete(draft: Draft) -> bool:
+    """Delete the draft's row in one statement; False when it was already gone. (`delete()`
+    would first read the draft back and null its uploads' link, which the sender has moved.)"""
+    table, key = (connection.ops.quote_name(n) for n in (Draft._meta.db_table, "id"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE {key} = %s", [draft.pk])  # noqa: S608 - names
+        return cursor.rowcount == 1
+
+
 def _first_email(definition: FormDefinition, answers: dict[str, Any]) -> str:
     for item in definition.fields.values():
         if item.type == "email" and answers.get(item.key):
@@ -400,12 +425,10 @@ def _first_email(definition: FormDefinition, answers: dict[str, Any]) -> str:
     return ""
 
 
-def _confirmation_email(submission: Submission) -> None:
-    from yakusho.payments.selectors import unpaid_charge_for
-
+def _confirmation_message(submission: Submission, charge: Any = None) -> tuple[str, str]:
+    """The confirmation e-mail's subject and body, in the language the resident applied in."""
     from .selectors import localized
 
-    charge = unpaid_charge_for(submission) if submission.procedure.payment_timing else None
     with translation.override(submission.language):
         context = {
             "submission": submission,
@@ -422,12 +445,7 @@ def _confirmation_email(submission: Submission) -> None:
             "procedure": context["procedure_name"],
             "number": submission.receipt_number,
         }
-    email_queue(
-        key=f"submission-confirmation:{submission.receipt_number}",
-        to=submission.email,
-        subject=subject,
-        body=body,
-    )
+    return subject, body
 
 
 def submission_withdraw(*, submission: Submission, user: Any) -> Submission:
