@@ -181,8 +181,10 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--cases", type=int, default=100_000, help="queue: cases to load")
     parser.add_argument("--residents", type=int, default=0, help="submit-burst: forms ready")
-    parser.add_argument("--workers", type=int, default=4, help="server processes")
-    parser.add_argument("--threads", type=int, default=2, help="threads per server process")
+    parser.add_argument(
+        "--workers", type=int, default=0, help="server processes (default: yakusho serve's)"
+    )
+    parser.add_argument("--threads", type=int, default=1, help="threads per server process")
     parser.add_argument("--trials", type=int, default=20, help="faults: trials per kind")
     parser.add_argument(
         "--kind", choices=["web", "retry", "worker", "db", "all"], default="all", help="faults"

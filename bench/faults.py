@@ -214,7 +214,7 @@ class Run:
         return taken
 
     def web_up(self):
-        process = server.start_web(self.env, self.port, workers=2, threads=4)
+        process = server.start_web(self.env, self.port)
         server.wait_for(self.base + "/healthz", env=self.env)
         return process
 
@@ -535,7 +535,7 @@ def run(env: dict[str, str], args, folder: Path, pg) -> dict:
                 finally:
                     server.stop(bench.web_process)
             elif kind == "retry":
-                with server.serve(env, workers=2, threads=4, worker=True) as base:
+                with server.serve(env, worker=True) as base:
                     bench.base = base
                     for trial in range(trials):
                         rows.append(bench.retry(trial))
@@ -543,14 +543,14 @@ def run(env: dict[str, str], args, folder: Path, pg) -> dict:
             elif kind == "worker":
                 _drain(env)  # the kinds before left e-mails queued; start from an empty outbox
                 sink.delay = 0.05
-                with server.serve(env, workers=2, threads=4) as base:
+                with server.serve(env) as base:
                     for trial in range(trials):
                         rows.append(bench.worker(trial, base))
                         print(_line(kind, trial, trials, rows[-1]), flush=True)
                 sink.delay = 0.0
             elif kind == "db":
                 port = server.free_port()
-                web = server.start_web(env, port, workers=2, threads=4)
+                web = server.start_web(env, port)
                 worker = server.start_worker(env)
                 base = f"http://127.0.0.1:{port}"
                 try:

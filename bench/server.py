@@ -168,23 +168,14 @@ def log_tail(env: dict[str, str], name: str, lines: int = 30) -> str:
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
-def start_web(env: dict[str, str], port: int, *, workers: int = 2, threads: int = 4):
+def start_web(env: dict[str, str], port: int, *, workers: int = 0, threads: int = 1):
     """`yakusho serve` in a process group of its own, so a fault trial can SIGKILL the master
-    and its workers at once."""
+    and its workers at once. By default as production runs it: `yakusho serve`'s own number
+    of processes (2 × CPUs + 1), one thread each."""
     log = _log(env, "web")
+    sizing = [*(["--workers", str(workers)] if workers else []), "--threads", str(threads)]
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "yakusho",
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
-        ],
+        [sys.executable, "-m", "yakusho", "serve", "--port", str(port), *sizing],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -230,7 +221,7 @@ def wait_for(url: str, timeout: float = 90, env: dict[str, str] | None = None) -
 
 @contextlib.contextmanager
 def serve(
-    env: dict[str, str], *, workers: int = 2, threads: int = 4, worker: bool = False
+    env: dict[str, str], *, workers: int = 0, threads: int = 1, worker: bool = False
 ) -> Iterator[str]:
     """`yakusho serve` (and, with `worker`, a `yakusho worker` beside it, as in production)."""
     port = free_port()
