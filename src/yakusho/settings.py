@@ -252,6 +252,7 @@ MFA_TRUST_ENABLED = False
 STAFF_IDLE_MINUTES = int(env("YAKUSHO_STAFF_IDLE_MINUTES", 30, cast=int))
 STAFF_SESSION_HOURS = int(env("YAKUSHO_STAFF_SESSION_HOURS", 10, cast=int))
 SESSION_COOKIE_AGE = int(env("YAKUSHO_SESSION_DAYS", 14, cast=int)) * 24 * 3600
+SESSION_ENGINE = "yakusho.core.sessions"
 # Identity providers offered to residents. counter-code (書かない窓口) is always available.
 IDENTITY_PROVIDERS = env(
     "YAKUSHO_IDENTITY_PROVIDERS",
