@@ -232,5 +232,11 @@ def serve(
         wait_for(url + "/healthz", env=env)
         yield url
     finally:
-        for running in (process, background):
+        for name, running in (("web", process), ("worker", background)):
+            if running is not None and running.poll() is not None:
+                print(
+                    f"yakusho {name} exited during the run (status {running.returncode}); "
+                    f"the end of its log:\n{log_tail(env, name)}",
+                    file=sys.stderr,
+                )
             stop(running)
