@@ -92,6 +92,17 @@ def _audit_rows_removed_before_flush(request):
 
 
 @pytest.fixture(autouse=True)
+def _no_held_mail_connection():
+    """The worker's mail connection is held per thread (core.mail); a test must not send on
+    the one the test before opened, perhaps with another mail backend."""
+    from yakusho.core.mail import relay_close
+
+    relay_close()
+    yield
+    relay_close()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """The cache (local memory in tests) must not carry one test's city into the next."""
     from django.core.cache import cache

@@ -10,6 +10,7 @@ from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
 from . import services
+from .mail import relay_send
 from .models import PeriodicRun
 from .periodic import periodic
 from .worker import on_orphan
@@ -29,7 +30,7 @@ def email_send(*, email_id: int) -> str:
         headers={"Message-ID": email.message_id},
     )
     try:
-        message.send()
+        relay_send(message)
     except Exception as exc:  # the mail server's failure, whatever its type, is retried
         services.email_mark_failed(email=email, error=f"{type(exc).__name__}: {exc}")
         return "retry"

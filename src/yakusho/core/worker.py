@@ -28,6 +28,7 @@ from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
 from . import periodic
+from .mail import relay_close
 from .models import WorkerHeartbeat
 
 logger = logging.getLogger("yakusho.worker")
@@ -159,11 +160,15 @@ class Worker:
         try:
             while not stop.is_set():
                 try:
-                    close_old_connections()
+                    # Between tasks of a busy queue the connection is kept as it is: checking
+                    # it (with CONN_HEALTH_CHECKS, a query) before every task would cost one
+                    # more round trip each; a connection that fails is closed below.
                     if time.monotonic() - self._last_housekeeping >= heartbeat_interval():
+                        close_old_connections()
                         self.housekeeping()
                         self._last_housekeeping = time.monotonic()
                     if not self.run_one():
+                        close_old_connections()
                         stop.wait(self.interval)
                 except DatabaseError as exc:
                     # The database may be restarting; keep trying rather than dying.
@@ -171,6 +176,7 @@ class Worker:
                     close_old_connections()
                     stop.wait(max(self.interval, 2.0))
         finally:
+            relay_close()
             with contextlib.suppress(DatabaseError):
                 WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
             close_old_connections()
