@@ -145,6 +145,20 @@ def test_demo_serves_the_city_and_stops_on_ctrl_c(tmp_path):
         process.wait()
 
 
+def test_the_worker_yields_the_cpu_to_the_web_server(tmp_path):
+    env = yakusho_env(tmp_path, **PRODUCTION)
+    assert run_yakusho("manage", "migrate", "-v", "0", env=env).returncode == 0
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    for argv, lowered in ((["worker"], 10), (["worker", "--nice", "0"], 0)):
+        process = start_yakusho(*argv, env=env)
+        try:
+            read_until(process, "running")
+            assert os.getpriority(os.PRIO_PROCESS, process.pid) == min(19, own + lowered)
+        finally:
+            process.kill()
+            process.wait()
+
+
 def test_serve_runs_gunicorn_in_production_mode(tmp_path):
     env = yakusho_env(tmp_path, YAKUSHO_HTTPS="0", **PRODUCTION)
     assert run_yakusho("manage", "migrate", "-v", "0", env=env).returncode == 0

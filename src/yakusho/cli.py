@@ -253,6 +253,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    if args.nice:
+        # Background work can wait a moment; a resident pressing 送信 should not. In a burst the
+        # e-mails are stored with the submissions and go out as soon as the CPU is free.
+        os.nice(args.nice)
     _setup_django()
     _check_database()
     pending = _unapplied_migrations()
@@ -392,6 +396,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=0.5,
         help="seconds to wait when the queue is empty (default 0.5)",
+    )
+    worker.add_argument(
+        "--nice",
+        type=int,
+        default=10,
+        help="lower the worker's CPU priority by this much, so that on a machine it shares with "
+        "the web server residents' requests go first (default 10; 0 keeps it)",
     )
     worker.set_defaults(func=cmd_worker)
 
