@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 
@@ -58,7 +58,10 @@ def _write(path: Path, data: bytes, private: bool = False) -> None:
 def _generate(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     now = dt.datetime.now(dt.UTC)
-    root_key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    # Elliptic-curve keys: pyHanko loads the private key again for every signature, which
+    # takes about 40 ms for RSA and well under 1 ms for P-256 (the demo issues dozens of
+    # documents as it starts). A city's own identity is whatever its CA issued.
+    root_key = ec.generate_private_key(ec.SECP384R1())
     root_name = _name(f"{settings.SIGNING_ORGANISATION} Document Root")
     root = (
         x509.CertificateBuilder()
@@ -88,7 +91,7 @@ def _generate(folder: Path) -> None:
         )
         .sign(root_key, hashes.SHA256())
     )
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    key = ec.generate_private_key(ec.SECP256R1())
     signer = (
         x509.CertificateBuilder()
         .subject_name(_name(f"{settings.SIGNING_ORGANISATION} Document Signing"))
