@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import subprocess
+import sys
 import urllib.request
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -145,18 +147,42 @@ def test_demo_serves_the_city_and_stops_on_ctrl_c(tmp_path):
         process.wait()
 
 
+def _autogroup_nice(pid: int) -> int | None:
+    """The nice value of the process's autogroup (the kernel's per-session scheduling), if
+    the kernel has them."""
+    path = Path(f"/proc/{pid}/autogroup")
+    return int(path.read_text().split()[-1]) if path.exists() else None
+
+
 def test_the_worker_yields_the_cpu_to_the_web_server(tmp_path):
     env = yakusho_env(tmp_path, **PRODUCTION)
     assert run_yakusho("manage", "migrate", "-v", "0", env=env).returncode == 0
-    own = os.getpriority(os.PRIO_PROCESS, 0)
+    own, own_group = os.getpriority(os.PRIO_PROCESS, 0), _autogroup_nice(os.getpid())
     for argv, lowered in ((["worker"], 10), (["worker", "--nice", "0"], 0)):
         process = start_yakusho(*argv, env=env)
         try:
             read_until(process, "running")
             assert os.getpriority(os.PRIO_PROCESS, process.pid) == min(19, own + lowered)
+            # It shares this session: the session's share (ours too) must stay as it was.
+            assert _autogroup_nice(os.getpid()) == own_group
         finally:
             process.kill()
             process.wait()
+    # With a session of its own, as a service has, it lowers that session's share.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "yakusho", "worker"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        read_until(process, "running")
+        if own_group is not None:
+            assert _autogroup_nice(process.pid) == 10
+    finally:
+        process.kill()
+        process.wait()
 
 
 def test_serve_runs_gunicorn_in_production_mode(tmp_path):

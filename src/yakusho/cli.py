@@ -7,12 +7,14 @@ unapplied migrations) end with one line saying what is wrong and what to do, and
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import os
 import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 EXIT_USAGE = 2
 
@@ -252,11 +254,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lower_priority(amount: int) -> None:
+    """Background work can wait a moment; a resident pressing 送信 should not. In a burst the
+    e-mails are stored with the submissions and go out as soon as the CPU is free."""
+    os.nice(amount)
+    # With the kernel's autogroup scheduling a nice value only ranks processes within one
+    # session; a worker with a session of its own (a systemd service) lowers its session's
+    # share instead. One sharing a shell's session must not: that would slow the shell's
+    # other programs, perhaps the web server, too.
+    if os.getsid(0) == os.getpid():
+        with contextlib.suppress(OSError):
+            Path("/proc/self/autogroup").write_text(f"{amount}\n")
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     if args.nice:
-        # Background work can wait a moment; a resident pressing 送信 should not. In a burst the
-        # e-mails are stored with the submissions and go out as soon as the CPU is free.
-        os.nice(args.nice)
+        _lower_priority(args.nice)
     _setup_django()
     _check_database()
     pending = _unapplied_migrations()
