@@ -1,11 +1,11 @@
-"""SQLite, with write transactions queueing in the kernel instead of polling.
+"""SQLite, with write transactions queueing on a lock file instead of SQLite's retry timer.
 
 SQLite lets one writer in at a time; the others retry on a timer, sleeping 1, 2, 5 … up to
 100 ms between tries. Under a burst of submissions the waiting writers sleep past the moment
 the lock frees, so the database idles while requests wait and an unlucky writer waits for
 seconds. Here a write transaction first takes an exclusive `flock` on a file beside the
-database: waiters sleep in the kernel and one is woken as soon as the holder commits or rolls
-back (or its process dies, which closes the file). Inside, the transaction is unchanged —
+database, trying again every 2 ms at most, so a waiter gets in within about 2 ms of the holder
+committing or rolling back (or its process dying, which closes the file). Inside, the transaction is unchanged —
 `BEGIN IMMEDIATE`, SQLite's own lock and busy timeout — so a program that does not take the
 `flock` (the sqlite3 shell, a backup) is still safe, only not queued.
 """
