@@ -411,8 +411,10 @@ def submission_create(
 
 def _draft_delete(draft: Draft) -> bool:
     """Delete the draft's row in one statement; False when it was already gone. (`delete()`
-    would first read the draft back and null its uploads' link, which the sender has moved.)"""
-    table, key = (connection.ops.quote_name(n) for n in (Draft._meta.db_table, "id"))
+    would first read the draft back and null its uploads' link; the sender moves the uploads to
+    the submission before the commit, where the deferred foreign keys are checked.)"""
+    names = (Draft._meta.db_table, Draft._meta.pk.column)
+    table, key = (connection.ops.quote_name(name) for name in names)
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE {key} = %s", [draft.pk])  # noqa: S608 - names
         return cursor.rowcount == 1

@@ -5,9 +5,10 @@ SQLite lets one writer in at a time; the others retry on a timer, sleeping 1, 2,
 the lock frees, so the database idles while requests wait and an unlucky writer waits for
 seconds. Here a write transaction first takes an exclusive `flock` on a file beside the
 database, trying again every 2 ms at most, so a waiter gets in within about 2 ms of the holder
-committing or rolling back (or its process dying, which closes the file). Inside, the transaction is unchanged —
-`BEGIN IMMEDIATE`, SQLite's own lock and busy timeout — so a program that does not take the
-`flock` (the sqlite3 shell, a backup) is still safe, only not queued.
+committing or rolling back (or its process dying, which closes the file). Inside, the
+transaction is unchanged — `BEGIN IMMEDIATE`, SQLite's own lock and busy timeout — so a
+program that does not take the `flock` (the sqlite3 shell, a backup) is still safe, only not
+queued.
 """
 
 from __future__ import annotations
