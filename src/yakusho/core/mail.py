@@ -35,8 +35,9 @@ def relay_send(message: EmailMessage) -> None:
     if not reused:
         relay_close()
         _held.backend = get_connection()
-        _held.backend.open()
     try:
+        if not reused:
+            _held.backend.open()
         sent = _held.backend.send_messages([message])
     except SMTPServerDisconnected:
         relay_close()
