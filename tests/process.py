@@ -33,12 +33,14 @@ def run_yakusho(
     )
 
 
-def start_yakusho(*args: str, env: dict[str, str]) -> subprocess.Popen:
+def start_yakusho(*args: str, env: dict[str, str], own_session: bool = False) -> subprocess.Popen:
+    """`own_session`: start it as a service manager would, leading a session of its own."""
     return subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "yakusho", *args],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
+        start_new_session=own_session,
     )
 
 

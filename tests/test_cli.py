@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import socket
-import subprocess
-import sys
 import urllib.request
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -169,13 +167,7 @@ def test_the_worker_yields_the_cpu_to_the_web_server(tmp_path):
             process.kill()
             process.wait()
     # With a session of its own, as a service has, it lowers that session's share.
-    process = subprocess.Popen(
-        [sys.executable, "-m", "yakusho", "worker"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    process = start_yakusho("worker", env=env, own_session=True)
     try:
         read_until(process, "running")
         if own_group is not None:

@@ -82,10 +82,10 @@ def _require_department(case: Case, actor: Any, *roles: str) -> None:
 # --- opening --------------------------------------------------------------------------------
 
 
-def case_open(*, submission: Any, handoff_targets: list[HandoffTarget] | None = None) -> Case:
+def case_open(*, submission: Any, handoff_targets: list[HandoffTarget]) -> Case:
     """Open the case of a new submission, in the procedure's department, with its deadline.
-    Runs inside the submission's transaction; hand-offs leave after it commits. The caller may
-    pass the procedure's active hand-off targets, read before its transaction."""
+    Runs inside the submission's transaction; hand-offs leave after it commits, to the
+    procedure's active targets, which the caller read before its transaction."""
     from .handoff import enqueue_deliveries
 
     procedure = submission.procedure
@@ -107,11 +107,7 @@ def case_open(*, submission: Any, handoff_targets: list[HandoffTarget] | None = 
     _event(case, "opened", None, to_state=State.RECEIVED)
     deliveries = [
         HandoffDelivery(case=case, target=target, next_attempt_at=timezone.now())
-        for target in (
-            procedure.handoff_targets.filter(is_active=True)
-            if handoff_targets is None
-            else handoff_targets
-        )
+        for target in handoff_targets
     ]
     HandoffDelivery.objects.bulk_create(deliveries)
     if deliveries:

@@ -31,12 +31,12 @@ def relay_send(message: EmailMessage) -> None:
     message was not handed over. A held connection the relay has closed meanwhile fails at
     its first command, before anything was sent, so the message is tried once more on a
     new one."""
-    reused = _held.backend is not None and time.monotonic() - _held.used_at < IDLE_SECONDS
-    if not reused:
+    if time.monotonic() - _held.used_at >= IDLE_SECONDS:
         relay_close()
-        _held.backend = get_connection()
+    reused = _held.backend is not None
     try:
         if not reused:
+            _held.backend = get_connection()
             _held.backend.open()
         sent = _held.backend.send_messages([message])
     except SMTPServerDisconnected:
