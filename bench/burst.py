@@ -5,6 +5,7 @@ view on the same server, in the same run."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import multiprocessing
 import random
@@ -12,9 +13,7 @@ import threading
 import time
 from pathlib import Path
 
-import requests
-
-from .client import Timings, csrf_of
+from .client import Browser, Timings, csrf_of
 
 PROCEDURE_FILE = Path(__file__).parent / "procedures" / "kyufukin.json"
 PROCEDURE = "bench-kyufukin"
@@ -103,23 +102,25 @@ def load(count: int, jobs_file: Path) -> None:
 
 
 def _submit(base: str, jobs: list, deadline: float, out: list) -> None:
-    session = requests.Session()
+    browser = Browser(base)
     for session_key, draft in jobs:
         if time.monotonic() > deadline:
             break
-        session.cookies.clear()
-        session.cookies.set("sessionid", session_key)
-        check = f"{base}/ja/apply/{draft}/check/"
-        page = session.get(check)
+        browser.cookies = {"sessionid": session_key}
+        check = f"/ja/apply/{draft}/check/"
         t0 = time.perf_counter()
-        response = session.post(
-            check,
-            data={"csrfmiddlewaretoken": csrf_of(page.text)},
-            headers={"Referer": check},
-            allow_redirects=False,
-        )
-        ok = response.status_code == 302 and "/submissions/" in response.headers.get("Location", "")
-        out.append((time.perf_counter() - t0, ok, response.headers.get("Location", "")))
+        try:
+            page = browser.get(check)
+            t0 = time.perf_counter()
+            response = browser.post(
+                check, {"csrfmiddlewaretoken": csrf_of(page.text)}, referer=base + check
+            )
+        except (OSError, http.client.HTTPException, RuntimeError):
+            out.append((time.perf_counter() - t0, False, ""))  # an error, not a lost thread
+            continue
+        location = response.headers.get("location", "")
+        ok = response.status == 302 and "/submissions/" in location
+        out.append((time.perf_counter() - t0, ok, location))
 
 
 def _process(base: str, jobs: list, threads: int, deadline: float, queue) -> None:
@@ -141,12 +142,12 @@ def _bare(base: str, threads: int, seconds: float) -> dict:
     deadline = time.monotonic() + seconds
 
     def loop() -> None:
-        session = requests.Session()
+        browser = Browser(base)
         while time.monotonic() < deadline:
             t0 = time.perf_counter()
-            response = session.get(f"{base}/healthz")
+            response = browser.get("/healthz")
             with lock:
-                timings.add(time.perf_counter() - t0, response.status_code == 200)
+                timings.add(time.perf_counter() - t0, response.status == 200)
 
     started = time.perf_counter()
     workers = [threading.Thread(target=loop) for _ in range(threads)]

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import multiprocessing
 import random
@@ -21,7 +22,7 @@ from pathlib import Path
 import requests
 
 from .burst import PROCEDURE
-from .client import Timings
+from .client import Browser, Page, Timings
 
 PAGES = ("finder", "procedure", "form_step", "mypage")
 P99_LIMIT_MS = 250.0
@@ -38,31 +39,35 @@ def paths(draft: str) -> dict[str, str]:
 
 
 def _session(base: str, job: list[str]) -> requests.Session:
-    http = requests.Session()
-    http.cookies.set("sessionid", job[0])
-    return http
+    session = requests.Session()
+    session.cookies.set("sessionid", job[0])
+    return session
 
 
-def _ok(response: requests.Response) -> bool:
-    return response.status_code == 200 and response.headers.get("Content-Type", "").startswith(
-        "text/html"
-    )
+def _ok(page: Page) -> bool:
+    return page.status == 200 and page.headers.get("content-type", "").startswith("text/html")
+
+
+def _browser(base: str, job: list[str], timeout: float) -> Browser:
+    browser = Browser(base, timeout=timeout)
+    browser.cookies["sessionid"] = job[0]
+    return browser
 
 
 def page_bytes(base: str, job: list[str]) -> dict[str, dict[str, int]]:
     """HTML of each page plus the CSS/JS it references, uncompressed and as sent."""
-    http = _session(base, job)
+    session = _session(base, job)
     assets: dict[str, tuple[int, int]] = {}
     sizes = {}
     for name, path in paths(job[1]).items():
-        page = http.get(base + path)
-        if not _ok(page):
+        page = session.get(base + path)
+        if page.status_code != 200:
             raise RuntimeError(f"{name}: {page.status_code} at {path}")
         css_js = wire = 0
         for url in sorted(set(ASSET.findall(page.text))):
             if url not in assets:
-                plain = http.get(base + url, headers={"Accept-Encoding": "identity"})
-                packed = http.get(base + url, stream=True)
+                plain = session.get(base + url, headers={"Accept-Encoding": "identity"})
+                packed = session.get(base + url, stream=True)
                 assets[url] = (len(plain.content), len(packed.raw.read(decode_content=False)))
             css_js += assets[url][0]
             wire += assets[url][1]
@@ -85,7 +90,7 @@ def residents(base: str, jobs: list, *, count: int, seconds: float, pause: float
     deadline = time.monotonic() + seconds
 
     def resident(job: list[str], first: int) -> None:
-        http = _session(base, job)
+        browser = _browser(base, job, timeout=30)
         urls = paths(job[1])
         time.sleep(random.random() * pause)  # residents do not arrive in step
         turn = first
@@ -94,9 +99,9 @@ def residents(base: str, jobs: list, *, count: int, seconds: float, pause: float
             turn += 1
             t0 = time.perf_counter()
             try:
-                response = http.get(base + urls[name], timeout=30)
-                ok, size = _ok(response), len(response.content)
-            except requests.RequestException:
+                page = browser.get(urls[name])
+                ok, size = _ok(page), len(page.body)
+            except (OSError, http.client.HTTPException):
                 ok, size = False, 0
             with lock:
                 per_page[name].add(time.perf_counter() - t0, ok, size)
@@ -134,7 +139,7 @@ def _paced(base: str, jobs: list, rate: float, seconds: float, threads: int, que
 
     def loop(index: int) -> None:
         job = jobs[index % len(jobs)]
-        http = _session(base, job)
+        browser = _browser(base, job, timeout=10)
         urls = [u for _, u in sorted(paths(job[1]).items())]
         due = start + interval * index / threads
         turn = index
@@ -143,9 +148,8 @@ def _paced(base: str, jobs: list, rate: float, seconds: float, threads: int, que
             if due > now:
                 time.sleep(due - now)
             try:
-                response = http.get(base + urls[turn % len(urls)], timeout=10)
-                ok = _ok(response)
-            except requests.RequestException:
+                ok = _ok(browser.get(urls[turn % len(urls)]))
+            except (OSError, http.client.HTTPException):
                 ok = False
             with lock:
                 out.append((time.perf_counter() - due, ok))
