@@ -161,7 +161,7 @@ def my_submissions(request: HttpRequest) -> list[dict]:
             "status_text": status_text(s),
             "submitted_at": s.submitted_at,
         }
-        for s in submissions_of(request.auth)[:200]
+        for s in submissions_of(request.auth, limit=200)
     ]
 
 

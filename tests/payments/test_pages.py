@@ -72,7 +72,9 @@ def test_a_resident_pays_900_yen_by_card_and_downloads_the_receipt(
     forged = resident_client.get(f"/ja/payments/receipts/{charge.reference}/{'0' * 24}/")
     assert "確認できませんでした" in forged.content.decode()
     # マイページ lists the receipt, the submission page the paid fee.
-    assert charge.reference in resident_client.get("/ja/mypage/").content.decode()
+    mypage = resident_client.get("/ja/mypage/").content.decode()
+    assert f"/ja/payments/{charge.reference}/receipt.pdf" in mypage
+    assert "お支払いが必要なもの" not in mypage
     submission = resident_client.get(f"/ja/submissions/{charge.purpose_label}/").content.decode()
     assert "支払済み" in submission
 

@@ -197,6 +197,46 @@ def test_sending_costs_a_fixed_number_of_queries(
     assert Submission.objects.count() == 1
 
 
+def test_mypage_queries_do_not_grow_with_its_lists(client, resident, make_procedure):
+    """マイページ reads each list once, with the procedures from the finder's catalogue; one
+    withdrawn since is read in one more query, and its drafts and submissions stay listed."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from yakusho.procedures import services
+
+    def mypage() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get("/ja/mypage/")
+        assert page.status_code == 200
+        return len(captured), page.content.decode()
+
+    def send(procedure) -> str:
+        key, first = _start(client, procedure)
+        _fill_benefit(client, first, key)
+        return client.post(f"/ja/apply/{key}/check/")["Location"].split("/")[-2]
+
+    benefit = make_procedure(BENEFIT)
+    receipts = [send(benefit)]
+    _start(client, benefit)
+    few, page = mypage()
+    assert receipts[0] in page
+    receipts += [send(benefit) for _ in range(3)]
+    other = make_procedure(BENEFIT, code="benefit-2", name="臨時給付金の申請")
+    receipts.append(send(other))
+    _start(client, other)
+    services.procedure_publish_state(procedure=other, published=False)
+    mypage()  # the first page after the change reads the catalogue again
+    many, page = mypage()
+    assert all(receipt in page for receipt in receipts)
+    assert page.count("臨時給付金の申請") >= 2  # its submission and its draft
+    assert page.count("/check/") == 2  # the two drafts' 続きを入力する
+    assert many <= few + 1  # nothing read per row
+    listed = client.get("/api/v1/me/submissions").json()
+    assert [item["receipt_number"] for item in listed] == receipts[::-1]
+    assert listed[0]["procedure_name"] == "臨時給付金の申請"
+
+
 def test_a_draft_outlives_its_procedure_leaving_the_catalogue(client, resident, make_procedure):
     """Form pages take the procedure from the finder's catalogue when they can; a draft whose
     procedure was hidden meanwhile is still the resident's to finish."""

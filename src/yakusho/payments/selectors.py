@@ -25,8 +25,20 @@ def charge_type_exists(code: str) -> bool:
 
 
 def charges_of(user: Any) -> QuerySet[Charge]:
-    # マイページ and the API show only the charges' own fields: no joins.
+    # The API shows only the charges' own fields: no joins.
     return Charge.objects.filter(owner=user).order_by("-created_at")
+
+
+def unpaid_and_paid_of(user: Any, *, paid_limit: int) -> tuple[list[Charge], list[Charge]]:
+    """マイページ's two lists: everything still to pay, and the newest payments made; the
+    columns they show."""
+    shown = charges_of(user).only(
+        "reference", "description", "description_translations", "amount", "due_date", "paid_at"
+    )
+    return (
+        list(shown.filter(state=Charge.State.UNPAID)),
+        list(shown.exclude(paid_at=None)[:paid_limit]),
+    )
 
 
 def charges_for_submission(submission: Any) -> list[Charge]:

@@ -37,22 +37,20 @@ def mypage(request: HttpRequest) -> HttpResponse:
 
     if request.user.kind != "resident":
         return redirect("office:dashboard")
-    submissions = list(procedure_selectors.submissions_of(request.user)[:100])
-    charges = payment_selectors.charges_of(request.user)
+    drafts, submissions = procedure_selectors.drafts_and_submissions_of(request.user, limit=100)
+    unpaid, paid = payment_selectors.unpaid_and_paid_of(request.user, paid_limit=20)
     return render(
         request,
         "portal/mypage.html",
         {
-            "drafts": procedure_selectors.drafts_of(request.user).filter(
-                bundle__isnull=True, assisted_by__isnull=True
-            ),
+            "drafts": drafts,
             "submissions": [
                 {"submission": s, "status_text": procedure_selectors.status_text(s)}
                 for s in submissions
             ],
             "bundles": procedure_selectors.bundles_of(request.user),
-            "unpaid": charges.filter(state="unpaid"),
-            "paid": charges.exclude(paid_at=None)[:20],
+            "unpaid": unpaid,
+            "paid": paid,
             "tax_bills": payment_selectors.tax_bills_of(request.user),
             "breadcrumbs": [(_("ホーム"), reverse("portal:home")), (_("マイページ"), "")],
         },
