@@ -6,6 +6,7 @@ import os
 import pytest
 from django.db import OperationalError
 
+from yakusho.core.sqlite import base as sqlite_backend
 from yakusho.core.sqlite.base import DatabaseWrapper
 
 
@@ -110,3 +111,45 @@ def test_a_connection_that_goes_away_mid_transaction_frees_the_queue(database):
     with other.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM receipts")
         assert cursor.fetchone() == (0,)
+
+
+def test_the_log_is_copied_into_the_database_after_the_queue_is_free(database, monkeypatch):
+    """SQLite's own checkpoint would run inside the commit, with the next writers queued
+    behind it; here it runs after the commit has left the queue."""
+    import sqlite3
+
+    path, open_connection = database
+    writer = open_connection()
+    with writer.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode=WAL")
+    checkpoints_with_queue_free = []
+    execute = writer.connection.execute
+
+    class Watched:
+        """The sqlite3 connection, noting whether the queue is free at each checkpoint."""
+
+        def __getattr__(self, name):
+            return getattr(raw, name)
+
+        def execute(self, sql, *args):
+            if "wal_checkpoint" in sql:
+                checkpoints_with_queue_free.append(_lock_is_free(path))
+            return execute(sql, *args)
+
+    raw = writer.connection
+    monkeypatch.setattr(writer, "connection", Watched())
+    writer._start_transaction_under_autocommit()
+    _insert(writer, "D-1")
+    writer.commit()
+    assert checkpoints_with_queue_free == [True]
+    # The database file alone, without its log, already holds the row.
+    alone = path.with_name("alone.sqlite3")
+    alone.write_bytes(path.read_bytes())
+    with sqlite3.connect(alone) as copy:
+        assert copy.execute("SELECT number FROM receipts").fetchall() == [("D-1",)]
+    # Within the interval, the next commit leaves the log for a later one.
+    monkeypatch.setattr(sqlite_backend, "CHECKPOINT_INTERVAL", 3600)
+    writer._start_transaction_under_autocommit()
+    _insert(writer, "D-2")
+    writer.commit()
+    assert checkpoints_with_queue_free == [True]

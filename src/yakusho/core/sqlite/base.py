@@ -9,22 +9,33 @@ committing or rolling back (or its process dying, which closes the file). Inside
 transaction is unchanged — `BEGIN IMMEDIATE`, SQLite's own lock and busy timeout — so a
 program that does not take the `flock` (the sqlite3 shell, a backup) is still safe, only not
 queued.
+
+The write-ahead log is copied into the database (a checkpoint, with two fsyncs) after the
+`flock` is released, at most once a second per connection, instead of by SQLite's automatic
+checkpoint, which runs inside the commit: there it held every queued writer up for 5–20 ms
+each time (about one commit in fifteen during a burst). A passive checkpoint lets other
+writers carry on while it runs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import time
 from typing import Any
 
-from django.db import OperationalError
+from django.db import DatabaseError, OperationalError
 from django.db.backends.sqlite3 import base
+
+# Seconds between two checkpoints of one connection's writes.
+CHECKPOINT_INTERVAL = 1.0
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
     _writers_fd: int | None = None
     _writers_held = False
+    _checkpointed_at = 0.0
 
     def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
         connection = super().get_new_connection(conn_params)
@@ -33,6 +44,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
             self._writers_fd = os.open(
                 f"{self.settings_dict['NAME']}-writers", os.O_RDWR | os.O_CREAT, 0o600
             )
+            connection.execute("PRAGMA wal_autocheckpoint=0")  # see _checkpoint
         return connection
 
     def _start_transaction_under_autocommit(self) -> None:
@@ -48,6 +60,20 @@ class DatabaseWrapper(base.DatabaseWrapper):
             super()._commit()
         finally:
             self._writers_leave()
+        self._checkpoint()
+
+    def _checkpoint(self) -> None:
+        """Copy the log into the database, outside the writers' queue (module docstring)."""
+        if self._writers_fd is None:
+            return
+        now = time.monotonic()
+        if now - self._checkpointed_at < CHECKPOINT_INTERVAL:
+            return
+        self._checkpointed_at = now
+        # Busy (another connection checkpointing) is an answer, not an error; the next commit
+        # tries again.
+        with contextlib.suppress(DatabaseError):
+            self.connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def _rollback(self) -> None:
         try:
