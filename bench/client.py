@@ -93,7 +93,9 @@ class Browser:
     def close(self) -> None:
         self._connection.close()
 
-    def _send(self, method: str, path: str, body: bytes | None = None, extra=None) -> Page:
+    def _send(
+        self, method: str, path: str, body: bytes | None = None, extra: dict | None = None
+    ) -> Page:
         url = urljoin(self.base, path)
         parts = urlsplit(url)
         target = parts.path + (f"?{parts.query}" if parts.query else "")
