@@ -90,9 +90,6 @@ class Browser:
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Referer": referer}
         return self._send("POST", path, body, headers)
 
-    def close(self) -> None:
-        self._connection.close()
-
     def _send(
         self, method: str, path: str, body: bytes | None = None, extra: dict | None = None
     ) -> Page:
