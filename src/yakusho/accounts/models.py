@@ -3,6 +3,7 @@ member of staff may do in which department."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.conf import settings
@@ -26,15 +27,18 @@ class UserManager(DjangoUserManager):
             pk = self.model._meta.pk.get_prep_value(kwargs["pk"])
         except (TypeError, ValueError):
             return super().get(*args, **kwargs)
-        meta, quote = self.model._meta, connections[self.db].ops.quote_name
-        columns = ", ".join(quote(field.column) for field in meta.concrete_fields)
-        statement = (
-            f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 - the model's own names
-        )
-        found = list(self.raw(statement, [pk]))
+        found = list(self.raw(self._by_pk_statement(self.db), [pk]))
         if not found:
-            raise self.model.DoesNotExist(f"{meta.object_name} matching query does not exist.")
+            raise self.model.DoesNotExist(
+                f"{self.model._meta.object_name} matching query does not exist."
+            )
         return found[0]
+
+    @functools.cache  # noqa: B019 - one manager per model, a statement per database alias
+    def _by_pk_statement(self, alias: str) -> str:
+        meta, quote = self.model._meta, connections[alias].ops.quote_name
+        columns = ", ".join(quote(field.column) for field in meta.concrete_fields)
+        return f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 - the model's own names
 
 
 class User(AbstractUser):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.core.cache import cache
@@ -64,7 +65,11 @@ class Catalogue:
     life_events: list[LifeEvent]
 
     def procedure(self, pk: int) -> Procedure | None:
-        return next((p for p in self.procedures if p.pk == pk), None)
+        return self._by_pk.get(pk)
+
+    @cached_property
+    def _by_pk(self) -> dict[int, Procedure]:
+        return {p.pk: p for p in self.procedures}
 
 
 _catalogue_kept: tuple[tuple, Catalogue] | None = None
@@ -157,11 +162,13 @@ def _with_procedures(*lists: list[Any]) -> None:
     """Attach each row's procedure: from the catalogue when published, else read in one query
     (a procedure withdrawn since)."""
     rows = [row for rows in lists for row in rows]
-    known = {p.pk: p for p in catalogue().procedures} if rows else {}
-    missing = {r.procedure_id for r in rows} - known.keys()
-    known.update(Procedure.objects.in_bulk(missing) if missing else {})
+    if not rows:
+        return
+    published = catalogue()
+    missing = {r.procedure_id for r in rows if published.procedure(r.procedure_id) is None}
+    withdrawn = Procedure.objects.in_bulk(missing) if missing else {}
     for row in rows:
-        row.procedure = known[row.procedure_id]
+        row.procedure = published.procedure(row.procedure_id) or withdrawn[row.procedure_id]
 
 
 def _own_submissions(user: Any, limit: int) -> list[Submission]:
