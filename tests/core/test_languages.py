@@ -30,6 +30,18 @@ def test_selector_names_every_language_in_itself(client):
     assert '<a href="/ko/accessibility/" lang="ko" hreflang="ko">한국어</a>' in body
 
 
+def test_selector_keeps_the_query_escaped_and_marks_the_current_language(client):
+    body = client.get("/zh-hans/accessibility/?q=<b>&page=2").content.decode()
+    listed = body.split('<ul class="language-list">')[1].split("</ul>")[0]
+    assert listed.count("<li>") == len(settings.LANGUAGES)
+    assert (
+        '<a href="/pt-br/accessibility/?q=&lt;b&gt;&amp;page=2" lang="pt-BR" hreflang="pt-BR">'
+        "Português</a>" in listed
+    )
+    assert listed.count('aria-current="true"') == 1
+    assert 'hreflang="zh-Hans" aria-current="true">简体中文</a>' in listed
+
+
 def test_browser_language_is_used_on_the_first_visit(client):
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="vi-VN,vi;q=0.9")
     assert response["Location"] == "/vi/"

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from yakusho.accounts.models import Role
 from yakusho.accounts.selectors import staff_scope
 from yakusho.core.audit import audit_record
+from yakusho.core.inserts import insert
 from yakusho.core.japanese.calendar import add_business_days, business_days_between
 from yakusho.core.japanese.kana import search_key
 from yakusho.core.models import Department
@@ -66,11 +67,13 @@ class IllegalTransition(Exception):
 
 
 def _event(case: Case, kind: str, actor: Any, **fields: Any) -> CaseEvent:
-    return CaseEvent.objects.create(
-        case=case,
-        kind=kind,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        **fields,
+    return insert(
+        CaseEvent(
+            case=case,
+            kind=kind,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            **fields,
+        )
     )
 
 
@@ -90,7 +93,7 @@ def case_open(*, submission: Any, handoff_targets: list[HandoffTarget]) -> Case:
 
     procedure = submission.procedure
     received = timezone.localtime(submission.submitted_at).date()
-    case = Case.objects.create(
+    case = Case(
         submission=submission,
         procedure=procedure,
         department_id=procedure.department_id,
@@ -103,7 +106,10 @@ def case_open(*, submission: Any, handoff_targets: list[HandoffTarget]) -> Case:
         due_date=add_business_days(received, procedure.processing_days),
         staff_assisted=submission.staff_assisted,
     )
-    AnswerVersion.objects.create(case=case, number=1, answers=submission.answers)
+    # New rows through prepared statements: on SQLite they are written inside the single
+    # write lock, one send at a time (core.inserts).
+    insert(case)
+    insert(AnswerVersion(case=case, number=1, answers=submission.answers))
     _event(case, "opened", None, to_state=State.RECEIVED)
     deliveries = [
         HandoffDelivery(case=case, target=target, next_attempt_at=timezone.now())

@@ -12,6 +12,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from .inserts import insert
 from .models import Department, Municipality, OutboundEmail
 from .selectors import MUNICIPALITY_CACHE_KEY
 
@@ -113,13 +114,15 @@ def email_queue(*, key: str, to: str, subject: str, body: str, new: bool = False
     domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "yakusho.localhost"
     try:
         with transaction.atomic(savepoint=not new):
-            email = OutboundEmail.objects.create(
-                key=key,
-                to=to,
-                subject=subject,
-                body=body,
-                message_id=f"<{uuid.uuid4().hex}@{domain}>",
-                next_attempt_at=timezone.now(),
+            email = insert(
+                OutboundEmail(
+                    key=key,
+                    to=to,
+                    subject=subject,
+                    body=body,
+                    message_id=f"<{uuid.uuid4().hex}@{domain}>",
+                    next_attempt_at=timezone.now(),
+                )
             )
             email_send.enqueue(email_id=email.pk)
     except IntegrityError:

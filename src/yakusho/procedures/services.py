@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from yakusho.core.audit import audit_record
+from yakusho.core.inserts import insert
 from yakusho.core.services import email_queue
 
 from . import prefill as prefill_sources
@@ -369,7 +370,7 @@ def submission_create(
                     if sent is not None:
                         return sent
                     raise Incomplete(definition.steps[0].key)
-                submission.save(force_insert=True)
+                insert(submission)
                 if definition.has_files:
                     Upload.objects.filter(draft=draft).update(submission=submission, draft=None)
                 from yakusho.cases.services import case_open
