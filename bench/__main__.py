@@ -82,7 +82,9 @@ def _queue(env: dict[str, str], args: argparse.Namespace) -> dict[str, dict]:
         return queue.run(base)
 
 
-def _burst(env: dict[str, str], args: argparse.Namespace, folder: Path) -> dict[str, dict]:
+def _burst(
+    env: dict[str, str], args: argparse.Namespace, folder: Path, cpu: server.CpuMeter
+) -> dict[str, dict]:
     residents = args.residents or int(args.duration * 300) + 1000
     jobs = folder / "jobs.json"
     print(
@@ -98,9 +100,14 @@ def _burst(env: dict[str, str], args: argparse.Namespace, folder: Path) -> dict[
     # Confirmation e-mails go to a local SMTP sink, as they would to the city's mail relay.
     with smtp_sink(delay=0) as (sink, smtp_port):
         env = {**env, "YAKUSHO_EMAIL_HOST": "127.0.0.1", "YAKUSHO_EMAIL_PORT": str(smtp_port)}
-        with server.serve(env, workers=args.workers, threads=args.threads, worker=True) as base:
+        with server.serve(
+            env, workers=args.workers, threads=args.threads, worker=True, cpu=cpu
+        ) as base:
+            cpu.settle()
             print(f"Bursting with {args.clients} clients for {args.duration:.0f} s…", flush=True)
-            results = burst.run(base, jobs, clients=args.clients, duration=args.duration)
+            results = burst.run(
+                base, jobs, clients=args.clients, duration=args.duration, cpu=cpu.read
+            )
             results["submit"].update(burst.emails_drained(sink, results["submit"]["receipts"]))
     checked = json.loads(
         _in_django(
@@ -117,6 +124,13 @@ def _burst(env: dict[str, str], args: argparse.Namespace, folder: Path) -> dict[
         f"{submit['emails_at_burst_end']} delivered during the burst, "
         f"{submit['emails_received']} after {submit['email_drain_s']} s more"
     )
+    for name, unit in (("bare_view", "request"), ("submit", "submission")):
+        split = results[name].get(f"cpu_ms_per_{unit}", {})
+        print(
+            f"CPU per {unit} ({name}): "
+            + ", ".join(f"{part} {ms:.2f} ms" for part, ms in split.items())
+            + f"; together {sum(split.values()):.2f} ms"
+        )
     return results
 
 
@@ -195,16 +209,19 @@ def main() -> int:
         return _faults(args)
     with (
         tempfile.TemporaryDirectory(prefix="yakusho-bench-") as folder,
-        server.postgres() if args.db == "postgres" else contextlib.nullcontext() as database_url,
+        server.postgres_server() if args.db == "postgres" else contextlib.nullcontext() as pg,
     ):
-        env = server.environment(Path(folder), database_url)
+        env = server.environment(Path(folder), pg.url if pg else None)
         server.manage(env, "migrate", "-v", "0")
+        cpu = server.CpuMeter()
+        if pg:
+            cpu.watch("database", pg.pid())
         if args.scenario == "queue":
             results = _queue(env, args)
         elif args.scenario == "pages":
             results = _pages(env, args, Path(folder))
         else:
-            results = _burst(env, args, Path(folder))
+            results = _burst(env, args, Path(folder), cpu)
     print(_table(results))
     _write(args.scenario, args, results)
     return 0

@@ -11,9 +11,11 @@ import multiprocessing
 import random
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from .client import Browser, Timings, csrf_of
+from .server import cpu_split
 
 PROCEDURE_FILE = Path(__file__).parent / "procedures" / "kyufukin.json"
 PROCEDURE = "bench-kyufukin"
@@ -158,12 +160,24 @@ def _bare(base: str, threads: int, seconds: float) -> dict:
     return timings.summary(time.perf_counter() - started)
 
 
-def run(base: str, jobs_file: Path, *, clients: int, duration: float) -> dict[str, dict]:
-    """`clients` concurrent residents over a few load processes, for `duration` seconds."""
+def run(
+    base: str,
+    jobs_file: Path,
+    *,
+    clients: int,
+    duration: float,
+    cpu: Callable[[], dict[str, float]] | None = None,
+) -> dict[str, dict]:
+    """`clients` concurrent residents over a few load processes, for `duration` seconds.
+    `cpu` reads the CPU spent so far by part (bench.server.CpuMeter.read); each phase then
+    reports its CPU per request or submission."""
     jobs = json.loads(jobs_file.read_text())
     processes_count = max(1, min(4, clients // 8))
     per_process = max(1, clients // processes_count)
+    read = cpu or dict
+    before_bare = read()
     bare = _bare(base, clients, min(15.0, duration))
+    after_bare = read()
     queue: multiprocessing.Queue = multiprocessing.Queue()
     deadline = time.monotonic() + duration
     started = time.perf_counter()
@@ -179,6 +193,7 @@ def run(base: str, jobs_file: Path, *, clients: int, duration: float) -> dict[st
     for process in processes:
         process.join()
     elapsed = time.perf_counter() - started
+    after_burst = read()
     timings = Timings()
     receipts = []
     for chunk in results:
@@ -193,6 +208,9 @@ def run(base: str, jobs_file: Path, *, clients: int, duration: float) -> dict[st
     )
     burst["receipts"] = len(receipts)
     burst["distinct_receipts"] = len(set(receipts))
+    if cpu is not None:
+        bare["cpu_ms_per_request"] = cpu_split(before_bare, after_bare, bare["requests"])
+        burst["cpu_ms_per_submission"] = cpu_split(after_bare, after_burst, len(receipts))
     return {"bare_view": bare, "submit": burst}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -17,6 +18,79 @@ from collections.abc import Iterator
 from pathlib import Path
 
 SECRET = "bench-" + "x" * 60
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeter:
+    """CPU time (user + system, in seconds) spent so far by the parts of a run: each watched
+    process with all its descendants — those that exited included, since their parents reaped
+    them (a gunicorn worker replaced after max_requests) — and the load generator (this
+    process and the load processes it has joined). Differences between two readings show where
+    a phase's CPU went, which is steadier than a rate on a shared machine."""
+
+    def __init__(self) -> None:
+        self.roots: dict[str, int] = {}
+
+    def watch(self, name: str, pid: int) -> None:
+        self.roots[name] = pid
+
+    def settle(self, timeout: float = 90.0) -> None:
+        """Wait until the watched processes idle: gunicorn's workers import Django and yakusho
+        after the first of them answers, and a phase must not measure their start."""
+        deadline = time.monotonic() + timeout
+        last = self._watched()
+        while time.monotonic() < deadline:
+            time.sleep(0.5)
+            now = self._watched()
+            if now - last < 0.02:
+                return
+            last = now
+
+    def _watched(self) -> float:
+        reading = self.read()
+        return sum(reading.values()) - reading["load generator"]
+
+    def read(self) -> dict[str, float]:
+        stats = _process_table()
+        children: dict[int, list[int]] = {}
+        for pid, (ppid, _) in stats.items():
+            children.setdefault(ppid, []).append(pid)
+        parts = {}
+        for name, root in self.roots.items():
+            total, todo = 0.0, [root]
+            while todo:
+                pid = todo.pop()
+                total += stats.get(pid, (0, 0.0))[1]
+                todo.extend(children.get(pid, []))
+            parts[name] = total
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        joined = resource.getrusage(resource.RUSAGE_CHILDREN)
+        parts["load generator"] = own.ru_utime + own.ru_stime + joined.ru_utime + joined.ru_stime
+        return parts
+
+
+def _process_table() -> dict[int, tuple[int, float]]:
+    """pid → (parent pid, CPU seconds of the process and of the children it has reaped)."""
+    table = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # exited meanwhile
+        fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) "
+        utime, stime, cutime, cstime = (int(value) for value in fields[11:15])
+        table[int(entry.name)] = (int(fields[1]), (utime + stime + cutime + cstime) / _TICK)
+    return table
+
+
+def cpu_split(before: dict[str, float], after: dict[str, float], count: int) -> dict[str, float]:
+    """Milliseconds of CPU per unit of work (a request, a submission) by part, between two
+    readings of a CpuMeter."""
+    if not count:
+        return {}
+    return {name: round((after[name] - before[name]) * 1000 / count, 2) for name in after}
 
 
 def free_port() -> int:
@@ -107,6 +181,10 @@ class PostgresServer:
             "-c max_connections=300 -c shared_buffers=256MB"
         )
         self._ctl("-l", str(self.sock / "log"), "-w", "-o", options, "start")
+
+    def pid(self) -> int:
+        """The postmaster's process id (its backends are its children)."""
+        return int((self.data / "postmaster.pid").read_text().split()[0])
 
     def stop(self, mode: str = "fast") -> None:
         self._ctl("-m", mode, "-w", "stop", check=False)
@@ -221,12 +299,22 @@ def wait_for(url: str, timeout: float = 90, env: dict[str, str] | None = None) -
 
 @contextlib.contextmanager
 def serve(
-    env: dict[str, str], *, workers: int = 0, threads: int = 1, worker: bool = False
+    env: dict[str, str],
+    *,
+    workers: int = 0,
+    threads: int = 1,
+    worker: bool = False,
+    cpu: CpuMeter | None = None,
 ) -> Iterator[str]:
-    """`yakusho serve` (and, with `worker`, a `yakusho worker` beside it, as in production)."""
+    """`yakusho serve` (and, with `worker`, a `yakusho worker` beside it, as in production);
+    `cpu` watches them as "web" and "worker"."""
     port = free_port()
     background = start_worker(env) if worker else None
     process = start_web(env, port, workers=workers, threads=threads)
+    if cpu is not None:
+        cpu.watch("web", process.pid)
+        if background is not None:
+            cpu.watch("worker", background.pid)
     try:
         url = f"http://127.0.0.1:{port}"
         wait_for(url + "/healthz", env=env)
