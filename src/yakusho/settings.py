@@ -157,8 +157,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "yakusho.urls"
-# Widgets render through the project's templates, so components/widgets/ can hold our own.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Widgets render through the project's templates, so components/widgets/ can hold our own;
+# the plain ones are written out in Python, as Django's templates would (core/form_renderer.py).
+FORM_RENDERER = "yakusho.core.form_renderer.FormRenderer"
 WSGI_APPLICATION = "yakusho.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 
