@@ -69,6 +69,16 @@ def test_unwritable_data_folder(tmp_path):
     assert "YAKUSHO_DATA_DIR" in line
 
 
+def test_the_data_folder_check_leaves_room_for_processes_starting_together(tmp_path):
+    # The check used to write and remove one fixed file: a process starting at the same moment
+    # (`serve` and `worker`) removed it first and the other was told the folder was unwritable.
+    (tmp_path / ".write-test").mkdir()
+    result = run_yakusho("check", env=yakusho_env(tmp_path))
+    assert "not writable" not in result.stderr + result.stdout
+    assert "Django system checks" in result.stdout  # it went on to check the rest
+    assert [p.name for p in tmp_path.glob(".write-test*")] == [".write-test"]
+
+
 def test_port_in_use(tmp_path):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -55,9 +55,9 @@ def _data_dir() -> Path:
     path = Path(str(env("YAKUSHO_DATA_DIR", default))).expanduser().resolve()
     try:
         path.mkdir(parents=True, exist_ok=True)
-        probe = path / ".write-test"
-        probe.write_text("ok")
-        probe.unlink()
+        # A file of its own: the web server and the worker start together and check at once.
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".write-test-"):
+            pass
     except OSError as exc:
         raise ImproperlyConfigured(
             f"The data folder {path} is not writable ({exc.strerror}). "
