@@ -112,10 +112,14 @@ def _head_statements(alias: str) -> tuple[str, str]:
     """Reading (and locking) and advancing the head: fixed statements, built once per database
     instead of through the ORM on every record (docs/performance.md)."""
     quote, features = connections[alias].ops.quote_name, connections[alias].features
-    table = quote(AuditChainHead._meta.db_table)
+    meta = AuditChainHead._meta
+    table = quote(meta.db_table)
+    key, seq, hash_, singleton = (
+        quote(meta.get_field(name).column) for name in ("id", "seq", "hash", "singleton")
+    )
     lock = " FOR UPDATE" if features.has_select_for_update else ""
-    select = f"SELECT id, seq, hash FROM {table} WHERE singleton = %s{lock}"  # noqa: S608
-    update = f"UPDATE {table} SET seq = %s, hash = %s WHERE id = %s"  # noqa: S608
+    select = f"SELECT {key}, {seq}, {hash_} FROM {table} WHERE {singleton} = %s{lock}"  # noqa: S608
+    update = f"UPDATE {table} SET {seq} = %s, {hash_} = %s WHERE {key} = %s"  # noqa: S608
     return select, update
 
 
