@@ -53,7 +53,7 @@ def test_birth_of_a_child_from_search_to_mypage(demo_city, page):
     page.goto("/ja/")
     page.get_by_role("link", name="出生").click()
     _accessible(page)
-    page.get_by_label("氏名", exact=True).fill("秦野 湊")
+    page.get_by_label("氏名 必須", exact=True).fill("秦野 湊")  # marked before sending
     page.get_by_label("氏名（フリガナ）").fill("ﾊﾀﾞﾉ ﾐﾅﾄ")  # half-width kana is accepted
     page.get_by_label("元号").select_option(label="令和")
     page.get_by_label("年", exact=True).fill("８")  # and full-width digits

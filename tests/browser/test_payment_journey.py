@@ -33,7 +33,7 @@ def _request_copies(page, copies: int) -> None:
     page.get_by_role("button", name="次へ進む").click()
     page.get_by_label("本人のみ").check()
     page.get_by_label("通数").fill(str(copies))
-    page.get_by_label("使い道", exact=True).select_option(label="就職・勤務先へ提出")
+    page.get_by_label("使い道 必須", exact=True).select_option(label="就職・勤務先へ提出")
     page.get_by_role("button", name="次へ進む").click()
     page.get_by_label("請求の内容に誤りがないことを確認しました。").check()
     page.get_by_role("button", name="次へ進む").click()

@@ -48,6 +48,51 @@ def test_verified_resident_sees_registry_values_locked_and_marked(client, reside
     assert 'name="home__postal_code" value="257-0015"' in page or "257-0015" in page
 
 
+MARKED = {
+    "version": 1,
+    "steps": [
+        {
+            "key": "about",
+            "title": {"ja": "犬について"},
+            "fields": [
+                {"key": "dog", "type": "text", "label": {"ja": "犬の名前"}, "required": True},
+                {"key": "tag", "type": "text", "label": {"ja": "鑑札の番号"}},
+                {
+                    "key": "kind",
+                    "type": "radio",
+                    "label": {"ja": "届出の種類"},
+                    "required": True,
+                    "options": [
+                        {"value": "death", "label": {"ja": "死亡"}},
+                        {"value": "move", "label": {"ja": "転出"}},
+                    ],
+                },
+                {
+                    "key": "reason",
+                    "type": "text",
+                    "label": {"ja": "理由"},
+                    "required": {"field": "kind", "equals": "move"},
+                },
+            ],
+        }
+    ],
+}
+
+
+def test_fields_always_required_are_marked_before_the_resident_sends(client, make_procedure):
+    procedure = make_procedure(MARKED, code="inu", identity_level="none")
+    _key, first = _start(client, procedure)
+    page = client.get(first).content.decode()
+    marker = '<span class="required">必須</span>'
+    assert f'for="id_dog">犬の名前 {marker}</label>' in page
+    assert f"<legend>届出の種類 {marker}</legend>" in page
+    assert 'for="id_tag">鑑札の番号</label>' in page  # optional
+    assert 'for="id_reason">理由</label>' in page  # required only for some answers
+    assert page.count(marker) == 2
+    english = client.get(first.replace("/ja/", "/en/")).content.decode()
+    assert english.count('<span class="required">Required</span>') == 2
+
+
 def test_tampering_with_a_registry_bound_field_changes_nothing(client, resident, make_procedure):
     procedure = make_procedure(BENEFIT)
     key, first = _start(client, procedure)

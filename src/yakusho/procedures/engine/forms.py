@@ -114,6 +114,10 @@ def _part_fields(
             label for label in (row_label, _label(item), str(part.label)) if label
         )
         part.summary_label = " ".join(labels)
+        # Every Django field is optional (requiredness is checked when the step is sent, by
+        # the definition's rules), so the label's 必須 comes from here: shown when the item is
+        # always required; a requirement that depends on other answers is not announced.
+        part.shows_required = item.required is True
     return parts
 
 
