@@ -162,3 +162,34 @@ COPIES = {
         }
     ],
 }
+
+# Required always, optional, and required for some answers only (the 必須 marker).
+MARKED = {
+    "version": 1,
+    "steps": [
+        {
+            "key": "about",
+            "title": {"ja": "犬について"},
+            "fields": [
+                {"key": "dog", "type": "text", "label": {"ja": "犬の名前"}, "required": True},
+                {"key": "tag", "type": "text", "label": {"ja": "鑑札の番号"}},
+                {
+                    "key": "kind",
+                    "type": "radio",
+                    "label": {"ja": "届出の種類"},
+                    "required": True,
+                    "options": [
+                        {"value": "death", "label": {"ja": "死亡"}},
+                        {"value": "move", "label": {"ja": "転出"}},
+                    ],
+                },
+                {
+                    "key": "reason",
+                    "type": "text",
+                    "label": {"ja": "理由"},
+                    "required": {"field": "kind", "equals": "move"},
+                },
+            ],
+        }
+    ],
+}

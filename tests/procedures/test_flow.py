@@ -10,7 +10,7 @@ from yakusho.procedures.models import Draft, Submission
 from yakusho.procedures.receipt import normalize_receipt_number
 
 from ..factories import UserFactory, resident_record
-from .sample_definitions import BENEFIT, COPIES
+from .sample_definitions import BENEFIT, COPIES, MARKED
 
 pytestmark = pytest.mark.django_db
 
@@ -46,37 +46,6 @@ def test_verified_resident_sees_registry_values_locked_and_marked(client, reside
     assert 'name="applicant__name"' not in page  # registry-bound: shown, not editable
     assert 'value="0463' not in page
     assert 'name="home__postal_code" value="257-0015"' in page or "257-0015" in page
-
-
-MARKED = {
-    "version": 1,
-    "steps": [
-        {
-            "key": "about",
-            "title": {"ja": "犬について"},
-            "fields": [
-                {"key": "dog", "type": "text", "label": {"ja": "犬の名前"}, "required": True},
-                {"key": "tag", "type": "text", "label": {"ja": "鑑札の番号"}},
-                {
-                    "key": "kind",
-                    "type": "radio",
-                    "label": {"ja": "届出の種類"},
-                    "required": True,
-                    "options": [
-                        {"value": "death", "label": {"ja": "死亡"}},
-                        {"value": "move", "label": {"ja": "転出"}},
-                    ],
-                },
-                {
-                    "key": "reason",
-                    "type": "text",
-                    "label": {"ja": "理由"},
-                    "required": {"field": "kind", "equals": "move"},
-                },
-            ],
-        }
-    ],
-}
 
 
 def test_fields_always_required_are_marked_before_the_resident_sends(client, make_procedure):

@@ -57,11 +57,12 @@ def _input(widget: dict[str, Any]) -> str:
 
 
 def _input_option(widget: dict[str, Any]) -> str:
-    if not widget.get("wrap_label"):
-        return _input(widget) + "\n"
-    target = widget["attrs"].get("id")
-    label_for = f' for="{_text(target)}"' if target else ""
-    return f"<label{label_for}>{_input(widget)} {_text(widget['label'])}</label>\n"
+    shown = _input(widget)
+    if widget.get("wrap_label"):
+        target = widget["attrs"].get("id")
+        label_for = f' for="{_text(target)}"' if target else ""
+        shown = f"<label{label_for}>{shown} {_text(widget['label'])}</label>"
+    return shown + "\n"
 
 
 def _select_option(widget: dict[str, Any]) -> str:
@@ -92,9 +93,10 @@ def _textarea(widget: dict[str, Any]) -> str:
     )
 
 
-def _including_input(widget: dict[str, Any]) -> str:
-    # text.html and its kind: `{% include "…/input.html" %}` and the file's own newline.
-    return _input(widget) + "\n"
+def _including(builder: Callable[[dict[str, Any]], str]) -> Callable[[dict[str, Any]], str]:
+    """A template that only includes another (text.html → input.html, radio_option.html →
+    input_option.html): that one's output and the file's own newline."""
+    return lambda widget: builder(widget) + "\n"
 
 
 _INPUT_KINDS = ("text", "number", "email", "url", "password", "hidden", "search", "tel")
@@ -102,7 +104,7 @@ _INPUT_KINDS += ("date", "datetime", "time", "color", "checkbox")
 # Template name → (its builder, every template it includes, which must be Django's too).
 BUILDERS: dict[str, tuple[Callable[[dict[str, Any]], str], tuple[str, ...]]] = {
     **{
-        f"{WIDGETS}{kind}.html": (_including_input, ("input.html", "attrs.html"))
+        f"{WIDGETS}{kind}.html": (_including(_input), ("input.html", "attrs.html"))
         for kind in _INPUT_KINDS
     },
     f"{WIDGETS}input.html": (_input, ("attrs.html",)),
@@ -111,7 +113,7 @@ BUILDERS: dict[str, tuple[Callable[[dict[str, Any]], str], tuple[str, ...]]] = {
     f"{WIDGETS}select_option.html": (_select_option, ("attrs.html",)),
     **{
         f"{WIDGETS}{kind}_option.html": (
-            lambda widget: _input_option(widget) + "\n",
+            _including(_input_option),
             ("input_option.html", "input.html", "attrs.html"),
         )
         for kind in ("radio", "checkbox")
