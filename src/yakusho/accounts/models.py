@@ -3,42 +3,36 @@ member of staff may do in which department."""
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
-from django.db import connections, models
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from yakusho.core.models import TimeStampedModel
+from yakusho.core.reads import row_by
 
 
 class UserManager(DjangoUserManager):
     def get(self, *args: Any, **kwargs: Any) -> User:
         """`get(pk=…)` alone — what Django's authentication backends ask on every signed-in
-        request — reads the row with one fixed statement instead of building the query through
-        the ORM (about 0.25 ms of Python a request; docs/performance.md). Anything else, and a
-        key that is not a number, goes the usual way."""
+        request — reads the row with one fixed statement (`core.reads`) instead of building
+        the query through the ORM (about 0.25 ms of Python a request; docs/performance.md).
+        Anything else, and a key that is not a number, goes the usual way."""
         if args or list(kwargs) != ["pk"]:
             return super().get(*args, **kwargs)
         try:
             pk = self.model._meta.pk.get_prep_value(kwargs["pk"])
         except (TypeError, ValueError):
             return super().get(*args, **kwargs)
-        found = list(self.raw(self._by_pk_statement(self.db), [pk]))
-        if not found:
+        found = row_by(self.model, "pk", pk, using=self.db)
+        if found is None:
             raise self.model.DoesNotExist(
                 f"{self.model._meta.object_name} matching query does not exist."
             )
-        return found[0]
-
-    @functools.cache  # noqa: B019 - one manager per model, a statement per database alias
-    def _by_pk_statement(self, alias: str) -> str:
-        meta, quote = self.model._meta, connections[alias].ops.quote_name
-        columns = ", ".join(quote(field.column) for field in meta.concrete_fields)
-        return f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 - the model's own names
+        return found
 
 
 class User(AbstractUser):

@@ -11,6 +11,8 @@ from django.db import connection
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import get_language
 
+from yakusho.core.reads import row_by
+
 from .engine import FormDefinition
 from .engine.i18n import Localized, localize
 from .models import Bundle, Category, Draft, FormVersion, LifeEvent, Procedure, Submission
@@ -133,8 +135,9 @@ def life_events() -> list[LifeEvent]:
 def draft_by_key(key: Any) -> Draft | None:
     """The draft with its procedure and form version. A form page or a send reads them on
     every request, and they seldom change: the procedure comes from the catalogue when it is
-    published, and a published form version — never edited again — from the cache."""
-    draft = next(iter(Draft.objects.filter(key=key)[:1]), None)
+    published, and a published form version — never edited again — from the cache. The
+    draft itself is read with a fixed statement (`core.reads`)."""
+    draft = row_by(Draft, "key", key)
     if draft is None:
         return None
     procedure = catalogue().procedure(draft.procedure_id)
