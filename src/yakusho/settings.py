@@ -362,7 +362,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {
     "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "BACKEND": "yakusho.core.task_backend.DatabaseBackend",
         "QUEUES": [],
     }
 }
