@@ -112,6 +112,31 @@ def test_conditional_field_appears_with_javascript_and_is_ignored_without(
     assert plain.url.endswith("/confirm/")
 
 
+def test_a_field_required_by_another_answer_shows_its_marker_as_the_resident_chooses(
+    demo_city, browser_context, client, live_server
+):
+    user = UserFactory(assurance="verified", resident=resident_record())
+    page = _signed_in(browser_context, client, live_server, user)
+    page.goto("/ja/procedures/risai-shomei/")
+    page.locator("main form button[type=submit]").click()
+    page.locator("#id_phone").fill("0463-82-5111")
+    page.locator("#id_is_head_0").check()
+    page.locator("main form button[type=submit]").first.click()
+    marker = page.locator("label[for=id_disaster_detail] .required")
+    assert marker.count() == 1
+    assert not marker.is_visible()
+    page.get_by_label("その他").check()  # 災害の種類: the detail is required now
+    assert marker.is_visible()
+    # The marker is part of the field's accessible name exactly while it shows.
+    assert page.get_by_role("textbox", name="災害の名称・内容 必須", exact=True).count() == 1
+    _accessible(page)
+    page.get_by_label("火災").check()
+    assert not marker.is_visible()
+    detail = page.locator("#id_disaster_detail")
+    assert detail.evaluate("e => e.labels[0].innerText.trim()") == "災害の名称・内容"
+    assert page.get_by_role("textbox", name="災害の名称・内容", exact=True).count() == 1
+
+
 def test_builder_pages_pass_axe(demo_city, browser_context, staff_client, live_server):
     from yakusho.accounts.models import Role
     from yakusho.core.models import Department

@@ -190,6 +190,18 @@ MARKED = {
                     "required": {"field": "kind", "equals": "move"},
                 },
             ],
-        }
+        },
+        {
+            "key": "moving",
+            "title": {"ja": "転出先"},
+            "fields": [
+                {
+                    "key": "new_address",
+                    "type": "text",
+                    "label": {"ja": "転出先の住所"},
+                    "required": {"field": "kind", "equals": "move"},
+                },
+            ],
+        },
     ],
 }

@@ -1,5 +1,7 @@
 """A resident's journey: start, prefilled steps, save and resume, check, submit once, track."""
 
+import html
+import json
 import re
 
 import pytest
@@ -56,10 +58,48 @@ def test_fields_always_required_are_marked_before_the_resident_sends(client, mak
     assert f'for="id_dog">犬の名前 {marker}</label>' in page
     assert f"<legend>届出の種類 {marker}</legend>" in page
     assert 'for="id_tag">鑑札の番号</label>' in page  # optional
-    assert 'for="id_reason">理由</label>' in page  # required only for some answers
     assert page.count(marker) == 2
     english = client.get(first.replace("/ja/", "/en/")).content.decode()
     assert english.count('<span class="required">Required</span>') == 2
+
+
+def _required_marker(page: str, field_id: str) -> dict | None:
+    """The 必須 marker in a field's label: its attributes, or None when there is none."""
+    label = re.search(rf'<label class="label" for="{field_id}">(.*?)</label>', page).group(1)
+    marker = re.search(r'<span class="required"(.*?)>必須</span>', label)
+    if marker is None:
+        return None
+    rule = re.search(r'data-required-if="([^"]*)"', marker.group(1))
+    return {
+        "rule": json.loads(html.unescape(rule.group(1))) if rule else None,
+        "hidden": " hidden" in marker.group(1),
+    }
+
+
+def test_fields_required_by_other_answers_are_marked_when_those_answers_say_so(
+    client, make_procedure
+):
+    procedure = make_procedure(MARKED, code="inu", identity_level="none")
+    key, first = _start(client, procedure)
+    moving = f"/ja/apply/{key}/moving/"
+    # Required when 届出の種類 on the same page is 転出: the page's script shows the marker as
+    # the resident chooses; before any answer it is hidden.
+    rule = {"field": "kind", "equals": "move"}
+    page = client.get(first).content.decode()
+    assert _required_marker(page, "id_reason") == {"rule": rule, "hidden": True}
+    assert _required_marker(page, "id_tag") is None
+
+    response = client.post(first, {"dog": "ポチ", "kind": "move", "reason": "引っ越し"})
+    assert response.status_code == 302
+    # An earlier page's answer decides: the server marks the field, no script needed.
+    page = client.get(moving).content.decode()
+    assert _required_marker(page, "id_new_address") == {"rule": None, "hidden": False}
+    # Back on the first page, the saved answer already holds.
+    page = client.get(first).content.decode()
+    assert _required_marker(page, "id_reason") == {"rule": rule, "hidden": False}
+
+    client.post(first, {"dog": "ポチ", "kind": "death"})
+    assert _required_marker(client.get(moving).content.decode(), "id_new_address") is None
 
 
 def test_tampering_with_a_registry_bound_field_changes_nothing(client, resident, make_procedure):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from django import forms, template
 from django.core.paginator import Page
@@ -51,9 +52,15 @@ def field(bound: forms.BoundField, width: str = "", inline: bool = False) -> dic
         attrs["aria-describedby"] = described_by
     if bound.errors:
         attrs["aria-invalid"] = "true"
+    # 必須 beside the label: a required field, one the form engine marks (its Django fields
+    # are optional), or one required depending on other answers of the page, which
+    # enhance.js shows and hides with `data-required-if`.
+    required_if = getattr(bound.field, "required_if", None)
     return {
         "field": bound,
         "kind": kind,
+        "required": bound.field.required or getattr(bound.field, "shows_required", False),
+        "required_if": json.dumps(required_if, ensure_ascii=False) if required_if else "",
         "widget_html": bound.as_widget(attrs=attrs) if kind != "choices" else "",
         "hint_id": hint_id,
         "error_id": error_id,

@@ -103,21 +103,35 @@ def _label(item: Field) -> str:
 
 
 def _part_fields(
-    item: Field, prefix: str, language: str, row_label: str = ""
+    item: Field,
+    prefix: str,
+    language: str,
+    row_label: str = "",
+    *,
+    answers: Answers | None = None,
+    required_if: dict | None = None,
 ) -> dict[str, forms.Field]:
     """The Django fields for one definition field, keyed by input name. Each carries the
     label the error summary needs to say which field is wrong when a page has several
-    people, or several rows, each with a 氏名."""
+    people, or several rows, each with a 氏名.
+
+    Every Django field is optional (requiredness is checked when the step is sent, by the
+    definition's rules), so the label's 必須 comes from here: `shows_required` when the item
+    is always required, or when its condition holds on `answers` (the earlier steps' and this
+    step's saved answers); `required_if`, the condition for the page's script to re-check as
+    the resident answers this step's own fields."""
     parts = _django_fields(item, prefix, language)
+    rule = item.required if isinstance(item.required, dict) else None
+    shows = item.required is True or (
+        rule is not None and answers is not None and evaluate(rule, answers)
+    )
     for part in parts.values():
         labels = dict.fromkeys(
             label for label in (row_label, _label(item), str(part.label)) if label
         )
         part.summary_label = " ".join(labels)
-        # Every Django field is optional (requiredness is checked when the step is sent, by
-        # the definition's rules), so the label's 必須 comes from here: shown when the item is
-        # always required; a requirement that depends on other answers is not announced.
-        part.shows_required = item.required is True
+        part.shows_required = shows
+        part.required_if = required_if
     return parts
 
 
@@ -313,11 +327,23 @@ class StepForm:
         return self.form.errors
 
 
+def _reads_step(rule: dict | None, step: Step) -> bool:
+    """Does this condition read a field of the step?"""
+    keys = {f.key for f in step.fields}
+    return any(k in keys for k in referenced_fields(rule))
+
+
 def _dynamic(item: Field, step: Step) -> bool:
     """Does this field's condition read a field of the same step?"""
-    keys = {f.key for f in step.fields}
     rules = [item.visible_if, item.required if isinstance(item.required, dict) else None]
-    return any(k in keys for rule in rules for k in referenced_fields(rule))
+    return any(_reads_step(rule, step) for rule in rules)
+
+
+def _required_if(item: Field, step: Step) -> dict | None:
+    """The condition of a field required depending on fields of the same step, for the
+    page's script; None when the server alone can tell (always, never, or earlier steps)."""
+    rule = item.required if isinstance(item.required, dict) else None
+    return rule if _reads_step(rule, step) else None
 
 
 def build_step_form(
@@ -376,7 +402,13 @@ def build_step_form(
                 )
             )
             continue
-        parts = _part_fields(item, item.key, language)
+        parts = _part_fields(
+            item,
+            item.key,
+            language,
+            answers=answers,
+            required_if=_required_if(item, step),
+        )
         if item.key in locked:
             for part in parts.values():
                 part.disabled = True

@@ -62,12 +62,14 @@
     if ("lte" in rule && !(number <= rule.lte)) { return false; }
     return true;
   }
+  // A field required only when other answers say so shows its 必須 marker likewise.
   document.querySelectorAll("form").forEach(function (form) {
-    var conditional = form.querySelectorAll("[data-visible-if]");
+    var conditional = form.querySelectorAll("[data-visible-if], [data-required-if]");
     if (!conditional.length) { return; }
     function refresh() {
       conditional.forEach(function (element) {
-        element.hidden = !holds(form, JSON.parse(element.getAttribute("data-visible-if")));
+        var rule = element.getAttribute("data-visible-if") || element.getAttribute("data-required-if");
+        element.hidden = !holds(form, JSON.parse(rule));
       });
     }
     form.addEventListener("change", refresh);
