@@ -25,7 +25,7 @@ class _Select:
     sql: str
     attnames: tuple[str, ...]
     key: models.Field
-    # (position in the row, the converters for that column)
+    # (position in the row, its converters, the column expression they are given)
     converters: tuple[tuple[int, tuple[Callable[..., Any], ...], Any], ...]
 
 
