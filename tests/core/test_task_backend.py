@@ -16,11 +16,19 @@ from .sample_tasks import explode
 pytestmark = pytest.mark.django_db
 
 # What the row says about the task; its id and enqueue time differ from row to row.
-COLUMNS = ["status", "args_kwargs", "priority", "task_path", "queue_name", "backend_name"]
+COLUMNS = [
+    "status",
+    "args_kwargs",
+    "priority",
+    "task_path",
+    "queue_name",
+    "backend_name",
+    "run_after",
+]
 
 
 def _stored(row: DBTaskResult) -> dict:
-    return {name: getattr(row, name) for name in [*COLUMNS, "run_after"]}
+    return {name: getattr(row, name) for name in COLUMNS}
 
 
 def test_the_configured_backend_is_this_one():

@@ -101,6 +101,15 @@ def test_fields_required_by_other_answers_are_marked_when_those_answers_say_so(
     client.post(first, {"dog": "ポチ", "kind": "death"})
     assert _required_marker(client.get(moving).content.decode(), "id_new_address") is None
 
+    # Sent with a problem, the page comes back marked as the sent answers require — also for
+    # a browser without JavaScript.
+    page = client.post(first, {"dog": "ポチ", "kind": "move"}).content.decode()
+    assert "理由：入力してください。" in page
+    assert _required_marker(page, "id_reason") == {"rule": rule, "hidden": False}
+    page = client.post(first, {"kind": "death"}).content.decode()
+    assert "犬の名前：入力してください。" in page
+    assert _required_marker(page, "id_reason") == {"rule": rule, "hidden": True}
+
 
 def test_tampering_with_a_registry_bound_field_changes_nothing(client, resident, make_procedure):
     procedure = make_procedure(BENEFIT)

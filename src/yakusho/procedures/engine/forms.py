@@ -488,8 +488,12 @@ def clean_step(step_form: StepForm) -> tuple[bool, Answers]:
             continue
         if block.kind == "group":
             _require_group(step_form, item, merged)
-        elif item.is_required(merged) and block.kind != "files":
-            _require(step_form, item, block.names, merged.get(item.key))
+        elif block.kind != "files":
+            required = item.is_required(merged)
+            for name in block.names:  # the page shown again marks what was required
+                form.fields[name].shows_required = required
+            if required:
+                _require(step_form, item, block.names, merged.get(item.key))
     return not form.errors, merged
 
 
