@@ -159,6 +159,56 @@ def test_group_rows_and_required_members():
     assert "members-0__person__relation" in step_form.form.errors
 
 
+def _choice(key, *values):
+    options = [{"value": v, "label": {"ja": v}} for v in values]
+    return {"key": key, "type": "radio", "label": {"ja": key}, "options": options}
+
+
+def test_the_page_script_gets_only_requirements_it_can_evaluate_alone():
+    """必須 beside a label must not be a guess: the page's script re-checks a requirement only
+    when it reads nothing but this page's inputs; the server decides the rest."""
+    plain = {"field": "here", "equals": "y"}
+    mixed = {"all": [{"field": "before", "equals": "x"}, {"field": "here", "equals": "y"}]}
+    definition = FormDefinition.parse(
+        {
+            "version": 1,
+            "steps": [
+                {"key": "one", "title": {"ja": "1"}, "fields": [_choice("before", "x", "z")]},
+                {
+                    "key": "two",
+                    "title": {"ja": "2"},
+                    "fields": [
+                        _choice("here", "y", "n"),
+                        {"key": "plain", "type": "text", "label": {"ja": "p"}, "required": plain},
+                        {"key": "mixed", "type": "text", "label": {"ja": "m"}, "required": mixed},
+                        {
+                            "key": "earlier",
+                            "type": "text",
+                            "label": {"ja": "e"},
+                            "required": {"field": "before", "equals": "x"},
+                        },
+                    ],
+                },
+            ],
+        }
+    )
+    step = definition.steps[1]
+    fields = build_step_form(definition, step, {"before": "x"}).form.fields
+    assert fields["plain"].required_if == plain
+    assert fields["mixed"].required_if is None  # reads an earlier step too
+    assert fields["earlier"].required_if is None
+    assert [fields[k].shows_required for k in ("plain", "mixed", "earlier")] == [
+        False,
+        False,
+        True,
+    ]
+    fields = build_step_form(definition, step, {"before": "x", "here": "y"}).form.fields
+    assert [fields[k].shows_required for k in ("plain", "mixed", "earlier")] == [True, True, True]
+    # A locked input is not an input the script can read.
+    locked = build_step_form(definition, step, {"before": "x"}, locked={"here"}).form.fields
+    assert locked["plain"].required_if is None
+
+
 def test_summary_reads_like_a_person_wrote_it():
     definition = FormDefinition.parse(COPIES)
     sections = summarise(definition, {"copies": 3, "purpose": "job"})

@@ -327,23 +327,31 @@ class StepForm:
         return self.form.errors
 
 
-def _reads_step(rule: dict | None, step: Step) -> bool:
-    """Does this condition read a field of the step?"""
-    keys = {f.key for f in step.fields}
-    return any(k in keys for k in referenced_fields(rule))
-
-
 def _dynamic(item: Field, step: Step) -> bool:
     """Does this field's condition read a field of the same step?"""
+    keys = {f.key for f in step.fields}
     rules = [item.visible_if, item.required if isinstance(item.required, dict) else None]
-    return any(_reads_step(rule, step) for rule in rules)
+    return any(k in keys for rule in rules for k in referenced_fields(rule))
 
 
-def _required_if(item: Field, step: Step) -> dict | None:
-    """The condition of a field required depending on fields of the same step, for the
-    page's script; None when the server alone can tell (always, never, or earlier steps)."""
+def _required_if(item: Field, inputs: set[str]) -> dict | None:
+    """The condition of a field required depending on the page's own inputs, for the page's
+    script to re-check as the resident answers; None when the server alone decides (always,
+    never, earlier steps) or when the script could not evaluate it alone — a count, an earlier
+    step's answer, a locked registry value — as it would then guess, and a 必須 must not be a
+    guess."""
     rule = item.required if isinstance(item.required, dict) else None
-    return rule if _reads_step(rule, step) else None
+    return rule if rule is not None and _on_page(rule, inputs) else None
+
+
+def _on_page(rule: dict, inputs: set[str]) -> bool:
+    """Does every test in the rule read one of the page's inputs (what enhance.js can see)?"""
+    if "all" in rule or "any" in rule:
+        return all(_on_page(r, inputs) for r in rule.get("all", rule.get("any")))
+    if "not" in rule:
+        return _on_page(rule["not"], inputs)
+    field = rule.get("field")
+    return isinstance(field, str) and field.split(".")[0] in inputs
 
 
 def build_step_form(
@@ -358,6 +366,7 @@ def build_step_form(
     locked: set[str] | None = None,
 ) -> StepForm:
     sources, locked = sources or {}, locked or set()
+    inputs = {f.key for f in step.fields} - locked
     form_fields: dict[str, forms.Field] = {}
     initial: dict[str, Any] = {}
     blocks: list[Block] = []
@@ -407,7 +416,7 @@ def build_step_form(
             item.key,
             language,
             answers=answers,
-            required_if=_required_if(item, step),
+            required_if=_required_if(item, inputs),
         )
         if item.key in locked:
             for part in parts.values():
