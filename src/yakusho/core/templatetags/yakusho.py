@@ -7,6 +7,8 @@ import json
 
 from django import forms, template
 from django.core.paginator import Page
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from yakusho.core.japanese.wareki import WarekiError, fiscal_year_label, format_wareki
@@ -119,17 +121,32 @@ def pagination(context: template.Context, page: Page) -> dict:
     }
 
 
-@register.inclusion_tag("components/steps.html")
-def steps(labels: list[str], current: int) -> dict:
-    """A step indicator; `current` counts from 1."""
-    return {
-        "steps": [
-            {"label": label, "number": i, "current": i == current, "done": i < current}
-            for i, label in enumerate(labels, start=1)
-        ],
-        "current": current,
-        "total": len(labels),
-    }
+@register.simple_tag
+def steps(labels: list[str], current: int) -> str:
+    """A step indicator; `current` counts from 1. Written out here rather than as a template:
+    it is on every form step and check page, where the template took about 0.1 ms. The
+    translations are trusted text, as `{% translate %}` treats them; the labels are escaped."""
+    done = mark_safe(_("（完了）"))  # noqa: S308 - our own catalogue
+    items = []
+    for number, label in enumerate(labels, start=1):
+        if number == current:
+            items.append(format_html('<li aria-current="step">{}</li>', label))
+        elif number < current:
+            items.append(
+                format_html(
+                    '<li class="steps__done">{}<span class="visually-hidden">{}</span></li>',
+                    label,
+                    done,
+                )
+            )
+        else:
+            items.append(format_html("<li>{}</li>", label))
+    name = _("全%(total)sステップ中%(current)s番目") % {"total": len(labels), "current": current}
+    return format_html(
+        '<nav class="steps" aria-label="{}">\n<ol>{}</ol>\n</nav>\n',
+        mark_safe(name),  # noqa: S308 - our own catalogue, numbers
+        mark_safe("".join(items)),  # noqa: S308 - built with format_html above
+    )
 
 
 @register.filter
