@@ -24,10 +24,9 @@ class UserManager(DjangoUserManager):
         if args or list(kwargs) != ["pk"]:
             return super().get(*args, **kwargs)
         try:
-            pk = self.model._meta.pk.get_prep_value(kwargs["pk"])
-        except (TypeError, ValueError):
+            found = row_by(self.model, "pk", kwargs["pk"], using=self.db)
+        except (TypeError, ValueError):  # not a number: the ORM says so its own way
             return super().get(*args, **kwargs)
-        found = row_by(self.model, "pk", pk, using=self.db)
         if found is None:
             raise self.model.DoesNotExist(
                 f"{self.model._meta.object_name} matching query does not exist."

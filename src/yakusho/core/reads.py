@@ -33,7 +33,7 @@ class _Select:
 def _select(model: type[models.Model], field_name: str, alias: str) -> _Select:
     meta, connection = model._meta, connections[alias]
     key = meta.pk if field_name == "pk" else meta.get_field(field_name)
-    if not (key.unique or key.primary_key):
+    if not key.unique:  # a primary key is unique too
         raise ValueError(f"{meta.label}.{field_name} is not unique")
     fields = meta.concrete_fields
     quote = connection.ops.quote_name

@@ -121,10 +121,7 @@ def _part_fields(
     step's saved answers); `required_if`, the condition for the page's script to re-check as
     the resident answers this step's own fields."""
     parts = _django_fields(item, prefix, language)
-    rule = item.required if isinstance(item.required, dict) else None
-    shows = item.required is True or (
-        rule is not None and answers is not None and evaluate(rule, answers)
-    )
+    shows = item.is_required(answers) if answers is not None else item.required is True
     for part in parts.values():
         labels = dict.fromkeys(
             label for label in (row_label, _label(item), str(part.label)) if label
