@@ -61,6 +61,12 @@ def test_unreachable_database(tmp_path):
     assert "DATABASE_URL" in line
 
 
+def test_unreachable_database_over_a_unix_socket_names_the_socket_folder(tmp_path):
+    url = f"postgres://u:p@:5432/yakusho?host={tmp_path}/no-server-here"
+    line = _one_clear_line(run_yakusho("worker", env=yakusho_env(tmp_path, DATABASE_URL=url)))
+    assert f"cannot reach the database (PostgreSQL {tmp_path}/no-server-here/yakusho)" in line
+
+
 def test_unwritable_data_folder(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("")

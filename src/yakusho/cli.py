@@ -45,7 +45,9 @@ def _database_label() -> str:
     settings_dict = connection.settings_dict
     if connection.vendor == "sqlite":
         return f"SQLite {settings_dict['NAME']}"
-    return f"PostgreSQL {settings_dict.get('HOST') or 'localhost'}/{settings_dict['NAME']}"
+    # A Unix socket's folder comes as `?host=` in DATABASE_URL, so among the options.
+    host = settings_dict.get("HOST") or settings_dict["OPTIONS"].get("host") or "localhost"
+    return f"PostgreSQL {host}/{settings_dict['NAME']}"
 
 
 def _check_database() -> None:

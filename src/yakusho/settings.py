@@ -350,6 +350,12 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     _db.setdefault("OPTIONS", {})["connect_timeout"] = 5
     _db["CONN_HEALTH_CHECKS"] = True
+    if env("YAKUSHO_DB_PREPARED_STATEMENTS", True, cast=bool):
+        # Values bound by the server, and a statement a connection runs again and again planned
+        # once instead of every time (planning cost more than running the session's, the
+        # draft's and the user's look-ups; docs/performance.md). Off behind a pooler that
+        # cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
+        _db["OPTIONS"].update(server_side_binding=True, prepare_threshold=5)
 else:
     _kind = _db["ENGINE"].rsplit(".", 1)[-1]
     raise ImproperlyConfigured(
