@@ -76,15 +76,24 @@ def test_resident_journey_pages_pass_axe(demo_city, browser_context, client, liv
     assert re.search(r"[A-Z0-9]{4}-[A-Z0-9]{4}", page.locator("main").inner_text())
 
 
+def _past_the_first_step(browser_context, client, live_server, code, check=None):
+    """A verified resident who started the procedure and sent its first step (the applicant,
+    prefilled, and a phone number); the page shows the second step."""
+    user = UserFactory(assurance="verified", resident=resident_record())
+    page = _signed_in(browser_context, client, live_server, user)
+    page.goto(f"/ja/procedures/{code}/")
+    page.locator("main form button[type=submit]").click()
+    page.locator("#id_phone").fill("0463-82-5111")
+    if check:
+        page.locator(check).check()
+    page.locator("main form button[type=submit]").first.click()
+    return page
+
+
 def test_conditional_field_appears_with_javascript_and_is_ignored_without(
     demo_city, browser_context, client, live_server
 ):
-    user = UserFactory(assurance="verified", resident=resident_record())
-    page = _signed_in(browser_context, client, live_server, user)
-    page.goto("/ja/procedures/juminhyo-yuso/")
-    page.locator("main form button[type=submit]").click()
-    page.locator("#id_phone").fill("0463-82-5111")
-    page.locator("main form button[type=submit]").first.click()
+    page = _past_the_first_step(browser_context, client, live_server, "juminhyo-yuso")
     other = page.locator("#id_purpose_other")
     assert not other.is_visible()
     page.locator("#id_purpose").select_option("other")
@@ -115,13 +124,9 @@ def test_conditional_field_appears_with_javascript_and_is_ignored_without(
 def test_a_field_required_by_another_answer_shows_its_marker_as_the_resident_chooses(
     demo_city, browser_context, client, live_server
 ):
-    user = UserFactory(assurance="verified", resident=resident_record())
-    page = _signed_in(browser_context, client, live_server, user)
-    page.goto("/ja/procedures/risai-shomei/")
-    page.locator("main form button[type=submit]").click()
-    page.locator("#id_phone").fill("0463-82-5111")
-    page.locator("#id_is_head_0").check()
-    page.locator("main form button[type=submit]").first.click()
+    page = _past_the_first_step(
+        browser_context, client, live_server, "risai-shomei", check="#id_is_head_0"
+    )
     marker = page.locator("label[for=id_disaster_detail] .required")
     assert marker.count() == 1
     assert not marker.is_visible()
@@ -135,6 +140,31 @@ def test_a_field_required_by_another_answer_shows_its_marker_as_the_resident_cho
     detail = page.locator("#id_disaster_detail")
     assert detail.evaluate("e => e.labels[0].innerText.trim()") == "災害の名称・内容"
     assert page.get_by_role("textbox", name="災害の名称・内容", exact=True).count() == 1
+
+
+def test_a_group_rows_field_required_by_its_own_row_shows_its_marker(
+    demo_city, browser_context, client, live_server
+):
+    """粗大ごみ: 品名・特徴 is required in a row whose 品目 is その他 — that row's marker only."""
+    page = _past_the_first_step(browser_context, client, live_server, "sodai-gomi")
+    page.locator("button[name=_add_items_small]").click()  # a second row (the server adds it)
+    first, second = (
+        page.locator(f"label[for=id_items_small-{i}__detail] .required") for i in (0, 1)
+    )
+    assert not first.is_visible()
+    assert not second.is_visible()
+    page.locator("#id_items_small-1__item").select_option("other")
+    assert second.is_visible()
+    assert not first.is_visible()
+    assert page.get_by_role("textbox", name="品名・特徴 必須", exact=True).count() == 1
+    _accessible(page)
+    page.locator("#id_items_small-0__item").select_option("sofa")
+    page.get_by_role("button", name="次へ進む").click()  # with row 2's 品名 empty
+    assert page.locator("#id_items_small-1__detail").get_attribute("aria-invalid") == "true"
+    assert second.is_visible()
+    assert not first.is_visible()
+    page.locator("#id_items_small-1__item").select_option("chair")
+    assert not second.is_visible()
 
 
 def test_builder_pages_pass_axe(demo_city, browser_context, staff_client, live_server):

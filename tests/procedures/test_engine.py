@@ -209,6 +209,86 @@ def test_the_page_script_gets_only_requirements_it_can_evaluate_alone():
     assert locked["plain"].required_if is None
 
 
+GROUPED = {
+    "version": 1,
+    "steps": [
+        {
+            "key": "items",
+            "title": {"ja": "品目"},
+            "fields": [
+                _choice("urgent", "y", "n"),
+                {
+                    "key": "goods",
+                    "type": "group",
+                    "label": {"ja": "品物"},
+                    "max_items": 5,
+                    "fields": [
+                        _choice("kind", "sofa", "other"),
+                        {
+                            "key": "name",
+                            "type": "text",
+                            "label": {"ja": "品名"},
+                            "required": {"field": "kind", "equals": "other"},
+                        },
+                        {
+                            "key": "note",
+                            "type": "text",
+                            "label": {"ja": "連絡"},
+                            "required": {
+                                "all": [
+                                    {"field": "urgent", "equals": "y"},
+                                    {"field": "kind", "equals": "sofa"},
+                                ]
+                            },
+                        },
+                    ],
+                },
+            ],
+        }
+    ],
+}
+
+
+def test_a_group_members_requirement_is_marked_per_row():
+    """A member required by a sibling's answer (品名 when 品目 is その他) is marked in the rows
+    whose answer says so, and the page's script gets the rule with the row's own inputs."""
+    definition = FormDefinition.parse(GROUPED)
+    step = definition.steps[0]
+    saved = {"goods": [{"kind": "sofa"}, {"kind": "other"}]}
+    fields = build_step_form(definition, step, saved).form.fields
+    assert [fields[f"goods-{i}__name"].shows_required for i in (0, 1)] == [False, True]
+    assert fields["goods-1__name"].required_if == {"field": "goods-1__kind", "equals": "other"}
+    # A page input outside the group is read as it is; the row's sibling by its row's name.
+    assert fields["goods-0__note"].required_if == {
+        "all": [{"field": "urgent", "equals": "y"}, {"field": "goods-0__kind", "equals": "sofa"}]
+    }
+    # A locked outside input cannot be read by the script: the server alone decides.
+    locked = build_step_form(definition, step, saved, locked={"urgent"}).form.fields
+    assert locked["goods-0__note"].required_if is None
+    assert locked["goods-0__name"].required_if == {"field": "goods-0__kind", "equals": "other"}
+
+
+def test_a_group_row_sent_back_marks_what_its_own_answers_require():
+    definition = FormDefinition.parse(GROUPED)
+    step_form = build_step_form(
+        definition,
+        definition.steps[0],
+        {},
+        data={
+            "urgent": "n",
+            "goods__count": "2",
+            "goods-0__kind": "other",
+            "goods-1__kind": "sofa",
+            "goods-1__name": "ソファ",
+        },
+    )
+    valid, _ = clean_step(step_form)
+    assert not valid
+    assert list(step_form.form.errors) == ["goods-0__name"]
+    fields = step_form.form.fields
+    assert [fields[f"goods-{i}__name"].shows_required for i in (0, 1)] == [True, False]
+
+
 def test_summary_reads_like_a_person_wrote_it():
     definition = FormDefinition.parse(COPIES)
     sections = summarise(definition, {"copies": 3, "purpose": "job"})

@@ -341,6 +341,34 @@ def _required_if(item: Field, inputs: set[str]) -> dict | None:
     return rule if rule is not None and _on_page(rule, inputs) else None
 
 
+def _member_required_if(member: Field, group: Field, index: int, inputs: set[str]) -> dict | None:
+    """The same for a member of a group's row: its rule reads the row's own answers first (a
+    sibling's key means the sibling in this row, as `_require_group` evaluates it), so each
+    such test is given the row's input name (`children-0__living`) for the script to read."""
+    rule = member.required if isinstance(member.required, dict) else None
+    if rule is None:
+        return None
+    siblings = {m.key for m in group.members}
+    row_prefix = f"{group.key}-{index}__"
+
+    def in_row(rule: dict) -> dict | None:
+        if "all" in rule or "any" in rule:
+            kind = "all" if "all" in rule else "any"
+            tests = [in_row(r) for r in rule[kind]]
+            return None if None in tests else {**rule, kind: tests}
+        if "not" in rule:
+            test = in_row(rule["not"])
+            return None if test is None else {**rule, "not": test}
+        field = rule.get("field")
+        if not isinstance(field, str):
+            return None
+        if field.split(".")[0] in siblings:
+            return {**rule, "field": row_prefix + field}
+        return rule if _on_page(rule, inputs - siblings) else None
+
+    return in_row(rule)
+
+
 def _on_page(rule: dict, inputs: set[str]) -> bool:
     """Does every test in the rule read one of the page's inputs (what enhance.js can see)?"""
     if "all" in rule or "any" in rule:
@@ -386,9 +414,17 @@ def build_step_form(
                     "label": _label(item),
                     "number": index + 1,
                 }
+                row = stored[index] if index < len(stored) else {}
                 for member in item.members:
                     prefix = f"{item.key}-{index}__{member.key}"
-                    parts = _part_fields(member, prefix, language, row_label)
+                    parts = _part_fields(
+                        member,
+                        prefix,
+                        language,
+                        row_label,
+                        answers={**answers, **row},
+                        required_if=_member_required_if(member, item, index, inputs),
+                    )
                     form_fields.update(parts)
                     if index < len(stored):
                         initial.update(_initial(member, prefix, stored[index].get(member.key)))
@@ -532,16 +568,17 @@ def _require(step_form: StepForm, item: Field, names: list[str], value: Any) -> 
 def _require_group(step_form: StepForm, item: Field, merged: Answers) -> None:
     rows = merged.get(item.key) or []
     for index, row in enumerate(rows):
-        if not any(is_filled(v) for v in row.values()) and len(rows) > item.spec.get(
+        # An empty extra row is simply dropped.
+        dropped = not any(is_filled(v) for v in row.values()) and len(rows) > item.spec.get(
             "min_items", 0
-        ):
-            continue  # an empty extra row is simply dropped
+        )
         for member in item.members:
-            if member.is_required({**merged, **row}):
-                prefix = f"{item.key}-{index}__{member.key}"
-                names = [
-                    n for n in step_form.form.fields if n == prefix or n.startswith(prefix + "__")
-                ]
+            required = member.is_required({**merged, **row})
+            prefix = f"{item.key}-{index}__{member.key}"
+            names = [n for n in step_form.form.fields if n == prefix or n.startswith(prefix + "__")]
+            for name in names:  # the page shown again marks what this row requires
+                step_form.form.fields[name].shows_required = required
+            if required and not dropped:
                 _require(step_form, member, names, row.get(member.key))
     merged[item.key] = [r for r in rows if any(is_filled(v) for v in r.values())]
     minimum = item.spec.get("min_items", 0)
