@@ -148,6 +148,10 @@ def test_a_group_rows_field_required_by_its_own_row_shows_its_marker(
     """粗大ごみ: 品名・特徴 is required in a row whose 品目 is その他 — that row's marker only."""
     page = _past_the_first_step(browser_context, client, live_server, "sodai-gomi")
     page.locator("button[name=_add_items_small]").click()  # a second row (the server adds it)
+    # Things are counted 点, not 人: the row's heading and its buttons say so.
+    assert page.get_by_role("heading", name="（2点目）").count() == 1
+    assert page.locator("button[name=_add_items_small]").inner_text() == "もう1点追加する"
+    assert page.get_by_role("button", name="2点目を削除する").count() == 1
     first, second = (
         page.locator(f"label[for=id_items_small-{i}__detail] .required") for i in (0, 1)
     )

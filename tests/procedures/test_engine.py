@@ -220,6 +220,7 @@ GROUPED = {
                 {
                     "key": "goods",
                     "type": "group",
+                    "counted_as": "items",
                     "label": {"ja": "品物"},
                     "max_items": 5,
                     "fields": [
@@ -287,6 +288,17 @@ def test_a_group_row_sent_back_marks_what_its_own_answers_require():
     assert list(step_form.form.errors) == ["goods-0__name"]
     fields = step_form.form.fields
     assert [fields[f"goods-{i}__name"].shows_required for i in (0, 1)] == [True, False]
+    # The error summary names the row as the page does: things are counted 点, not 人.
+    assert fields["goods-0__name"].summary_label == "品物（1点目） 品名"
+
+
+def test_a_group_of_people_counts_its_rows_in_people():
+    definition = FormDefinition.parse(BENEFIT)
+    step = next(s for s in definition.steps if any(f.type == "group" for f in s.fields))
+    group = next(f for f in step.fields if f.type == "group")
+    fields = build_step_form(definition, step, {}).form.fields
+    name = next(n for n in fields if n.startswith(f"{group.key}-0__"))
+    assert fields[name].summary_label.startswith(f"{group.label}（1人目）")
 
 
 def test_summary_reads_like_a_person_wrote_it():

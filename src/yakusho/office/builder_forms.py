@@ -312,6 +312,7 @@ class FieldForm(fields.Form):
             "max_files",
             "min_items",
             "item_label",
+            "counted_as",
         ):
             if name in self.item:
                 values[name] = self.item[name]

@@ -324,6 +324,14 @@ class StepForm:
         return self.form.errors
 
 
+def row_heading(group: Field, number: int) -> str:
+    """A group row's heading, which also names its fields in the error summary."""
+    values = {"label": _label(group), "number": number}
+    if group.spec.get("counted_as") == "items":
+        return _("%(label)s（%(number)s点目）") % values
+    return _("%(label)s（%(number)s人目）") % values
+
+
 def _dynamic(item: Field, step: Step) -> bool:
     """Does this field's condition read a field of the same step?"""
     keys = {f.key for f in step.fields}
@@ -410,10 +418,7 @@ def build_step_form(
             for index in range(count):
                 row_blocks = []
                 stored = answers.get(item.key) or []
-                row_label = _("%(label)s（%(number)s人目）") % {
-                    "label": _label(item),
-                    "number": index + 1,
-                }
+                row_label = row_heading(item, index + 1)
                 row = stored[index] if index < len(stored) else {}
                 for member in item.members:
                     prefix = f"{item.key}-{index}__{member.key}"

@@ -65,6 +65,8 @@ FIELD_PROPERTIES = {
     "min_items": {"type": "integer", "minimum": 0, "maximum": 20},
     "max_items": {"type": "integer", "minimum": 1, "maximum": 20},
     "item_label": I18N,
+    # What a group's rows are, for their headings and buttons: 「2人目」 or 「2点目」.
+    "counted_as": {"enum": ["people", "items"]},
     "relations": {"type": "array", "items": OPTION},
 }
 
