@@ -348,6 +348,8 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     }
     _db["CONN_MAX_AGE"] = None if not TESTING else 0
 elif _db["ENGINE"] == "django.db.backends.postgresql":
+    # Django's PostgreSQL, with the connection check polling the socket (core/postgresql).
+    _db["ENGINE"] = "yakusho.core.postgresql"
     _db.setdefault("OPTIONS", {})["connect_timeout"] = 5
     _db["CONN_HEALTH_CHECKS"] = True
     if env("YAKUSHO_DB_PREPARED_STATEMENTS", True, cast=bool):
