@@ -22,7 +22,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if connection is None or connection.closed:
             return False
         try:
-            waiting, _, _ = select.select([connection.fileno()], [], [], 0)
-        except (OSError, ValueError):  # the socket is gone already
+            poller = select.poll()  # not select(): a process may hold sockets past number 1024
+            poller.register(connection.fileno(), select.POLLIN)
+            waiting = poller.poll(0)
+        except (OSError, ValueError, base.Database.Error):  # the socket is gone already
             return False
         return not waiting or super().is_usable()
