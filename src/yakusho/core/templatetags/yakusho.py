@@ -54,21 +54,32 @@ def field(bound: forms.BoundField, width: str = "", inline: bool = False) -> dic
         attrs["aria-describedby"] = described_by
     if bound.errors:
         attrs["aria-invalid"] = "true"
-    # 必須 beside the label: a required field, one the form engine marks (its Django fields
-    # are optional), or one required depending on other answers of the page, which
-    # enhance.js shows and hides with `data-required-if`.
-    required_if = getattr(bound.field, "required_if", None)
     return {
         "field": bound,
         "kind": kind,
-        "required": bound.field.required or getattr(bound.field, "shows_required", False),
-        "required_if": json.dumps(required_if, ensure_ascii=False) if required_if else "",
+        "required_marker": _required_marker(bound.field),
         "widget_html": bound.as_widget(attrs=attrs) if kind != "choices" else "",
         "hint_id": hint_id,
         "error_id": error_id,
         "described_by": described_by,
         "inline": inline,
     }
+
+
+def _required_marker(field: forms.Field) -> str:
+    """必須 beside the label: for a required field, one the form engine marks (its Django fields
+    are optional), or one required depending on other answers of the page, which enhance.js
+    shows and hides with `data-required-if`."""
+    required = field.required or getattr(field, "shows_required", False)
+    required_if = getattr(field, "required_if", None)
+    if required_if:
+        hidden = "" if required else " hidden"
+        return format_html(
+            ' <span class="required" data-required-if="{}"' + hidden + ">{}</span>",
+            json.dumps(required_if, ensure_ascii=False),
+            _("必須"),
+        )
+    return format_html(' <span class="required">{}</span>', _("必須")) if required else ""
 
 
 @register.inclusion_tag("components/error_summary.html")

@@ -339,52 +339,38 @@ def _dynamic(item: Field, step: Step) -> bool:
     return any(k in keys for rule in rules for k in referenced_fields(rule))
 
 
-def _required_if(item: Field, inputs: set[str]) -> dict | None:
+def _required_if(
+    item: Field, inputs: set[str], row: tuple[str, set[str]] | None = None
+) -> dict | None:
     """The condition of a field required depending on the page's own inputs, for the page's
     script to re-check as the resident answers; None when the server alone decides (always,
     never, earlier steps) or when the script could not evaluate it alone — a count, an earlier
     step's answer, a locked registry value — as it would then guess, and a 必須 must not be a
-    guess."""
-    rule = item.required if isinstance(item.required, dict) else None
-    return rule if rule is not None and _on_page(rule, inputs) else None
+    guess.
 
+    For a member of a group's row, `row` is the row's input prefix and its members' keys: the
+    rule reads the row's own answers first (a sibling's key means the sibling in this row, as
+    `_require_group` evaluates it), so such a test gets the row's input name
+    (`children-0__living`)."""
+    prefix, siblings = row or ("", set())
+    outside = inputs - siblings
 
-def _member_required_if(member: Field, group: Field, index: int, inputs: set[str]) -> dict | None:
-    """The same for a member of a group's row: its rule reads the row's own answers first (a
-    sibling's key means the sibling in this row, as `_require_group` evaluates it), so each
-    such test is given the row's input name (`children-0__living`) for the script to read."""
-    rule = member.required if isinstance(member.required, dict) else None
-    if rule is None:
-        return None
-    siblings = {m.key for m in group.members}
-    row_prefix = f"{group.key}-{index}__"
-
-    def in_row(rule: dict) -> dict | None:
+    def for_script(rule: dict) -> dict | None:
         if "all" in rule or "any" in rule:
             kind = "all" if "all" in rule else "any"
-            tests = [in_row(r) for r in rule[kind]]
+            tests = [for_script(r) for r in rule[kind]]
             return None if None in tests else {**rule, kind: tests}
         if "not" in rule:
-            test = in_row(rule["not"])
+            test = for_script(rule["not"])
             return None if test is None else {**rule, "not": test}
         field = rule.get("field")
         if not isinstance(field, str):
             return None
         if field.split(".")[0] in siblings:
-            return {**rule, "field": row_prefix + field}
-        return rule if _on_page(rule, inputs - siblings) else None
+            return {**rule, "field": prefix + field}
+        return rule if field.split(".")[0] in outside else None
 
-    return in_row(rule)
-
-
-def _on_page(rule: dict, inputs: set[str]) -> bool:
-    """Does every test in the rule read one of the page's inputs (what enhance.js can see)?"""
-    if "all" in rule or "any" in rule:
-        return all(_on_page(r, inputs) for r in rule.get("all", rule.get("any")))
-    if "not" in rule:
-        return _on_page(rule["not"], inputs)
-    field = rule.get("field")
-    return isinstance(field, str) and field.split(".")[0] in inputs
+    return for_script(item.required) if isinstance(item.required, dict) else None
 
 
 def build_step_form(
@@ -419,7 +405,8 @@ def build_step_form(
                 row_blocks = []
                 stored = answers.get(item.key) or []
                 row_label = row_heading(item, index + 1)
-                row = stored[index] if index < len(stored) else {}
+                row_answers = {**answers, **(stored[index] if index < len(stored) else {})}
+                row = (f"{item.key}-{index}__", {m.key for m in item.members})
                 for member in item.members:
                     prefix = f"{item.key}-{index}__{member.key}"
                     parts = _part_fields(
@@ -427,8 +414,8 @@ def build_step_form(
                         prefix,
                         language,
                         row_label,
-                        answers={**answers, **row},
-                        required_if=_member_required_if(member, item, index, inputs),
+                        answers=row_answers,
+                        required_if=_required_if(member, inputs, row),
                     )
                     form_fields.update(parts)
                     if index < len(stored):
