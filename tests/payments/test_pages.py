@@ -283,6 +283,35 @@ def test_mypage_shows_what_is_owed_and_tax_bills(resident_client, charge, reside
     assert "地方税お支払サイト" in page
 
 
+def test_mypage_lists_only_the_residents_own(client, charge, resident, submit):
+    other = UserFactory(
+        username="hanako@example.jp", assurance="verified", resident=resident_record()
+    )
+    theirs = Charge.objects.get(submission=submit(copies=2, user=other))
+    header = "bill_number,atena_number,tax,fiscal_year,installment,amount,due_date,el_number,el_qr,paid_on\n"
+    services.tax_bills_import(
+        content=(
+            header
+            + f"B-1,{resident.resident.atena_number},固定資産税,2026,第3期,38500,2026-12-28,EL-TARO,Q,\n"
+            + f"B-2,{other.resident.atena_number},軽自動車税,2026,全期,10800,2026-05-31,EL-HANAKO,Q,\n"
+        ).encode()
+    )
+    client.force_login(other)
+    page = client.get("/ja/mypage/").content.decode()
+    assert theirs.reference in page
+    assert theirs.submission.receipt_number in page
+    assert "EL-HANAKO" in page
+    assert charge.reference not in page
+    assert charge.submission.receipt_number not in page
+    assert "EL-TARO" not in page
+    client.force_login(resident)
+    page = client.get("/ja/mypage/").content.decode()
+    assert charge.reference in page
+    assert "EL-TARO" in page
+    assert theirs.reference not in page
+    assert "EL-HANAKO" not in page
+
+
 def test_a_tax_bill_file_with_a_bad_line_is_refused_whole(db):
     resident_record(atena_number="700001")
     text = (

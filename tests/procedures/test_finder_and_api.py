@@ -126,3 +126,26 @@ def test_a_second_search_does_not_load_the_catalogue_again(client, catalog):
     assert "/ja/procedures/jido-teate/" in page
     loads = [q["sql"] for q in queries if 'FROM "procedures_procedure"' in q["sql"]]
     assert loads == []  # only the one-line freshness check, which names no columns
+
+
+def test_a_procedure_page_comes_from_the_catalogue_and_follows_its_changes(client, catalog):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from yakusho.procedures import services
+
+    client.get("/ja/procedures/tenshutsu/")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/ja/procedures/tenshutsu/")
+    assert page.status_code == 200
+    assert "転出届（引越し）" in page.content.decode()
+    assert [q["sql"] for q in queries if 'FROM "procedures_procedure"' in q["sql"]] == []
+
+    tenshutsu = Procedure.objects.get(code="tenshutsu")
+    tenshutsu.name = "転出届"
+    services.procedure_save(procedure=tenshutsu)
+    renamed = client.get("/ja/procedures/tenshutsu/").content.decode()
+    assert "<h1>転出届</h1>" in renamed
+    services.procedure_publish_state(procedure=tenshutsu, published=False)
+    assert client.get("/ja/procedures/tenshutsu/").status_code == 404
+    assert client.get("/ja/procedures/no-such-thing/").status_code == 404

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from yakusho.accounts.models import Role
 from yakusho.accounts.selectors import staff_scope
+from yakusho.core.reads import Statement
 from yakusho.procedures.receipt import normalize_receipt_number
 
 from .models import Charge, ChargeType, LedgerEntry, Payment, SettlementLine, TaxBill, WebhookEvent
@@ -29,16 +30,40 @@ def charges_of(user: Any) -> QuerySet[Charge]:
     return Charge.objects.filter(owner=user).order_by("-created_at")
 
 
-def unpaid_and_paid_of(user: Any, *, paid_limit: int) -> tuple[list[Charge], list[Charge]]:
-    """マイページ's two lists: everything still to pay, and the newest payments made; the
-    columns they show."""
-    shown = charges_of(user).only(
-        "reference", "description", "description_translations", "amount", "due_date", "paid_at"
-    )
+def _charges_shown(owner: int) -> QuerySet[Charge]:
+    # The columns マイページ shows.
     return (
-        list(shown.filter(state=Charge.State.UNPAID)),
-        list(shown.exclude(paid_at=None)[:paid_limit]),
+        Charge.objects.filter(owner_id=owner)
+        .order_by("-created_at")
+        .only(
+            "reference", "description", "description_translations", "amount", "due_date", "paid_at"
+        )
     )
+
+
+_UNPAID = Statement(
+    lambda owner: _charges_shown(owner).filter(state=Charge.State.UNPAID), bind=("owner",)
+)
+_PAID = Statement(
+    lambda owner, limit: _charges_shown(owner).exclude(paid_at=None)[:limit], bind=("owner",)
+)
+_TAX_BILLS = Statement(
+    lambda resident: TaxBill.objects.filter(resident_id=resident).order_by(
+        F("paid_on").asc(nulls_first=True), "due_date"
+    ),
+    bind=("resident",),
+)
+
+
+def unpaid_and_paid_of(user: Any, *, paid_limit: int) -> tuple[list[Charge], list[Charge]]:
+    """マイページ's two lists: everything still to pay, and the newest payments made."""
+    return _UNPAID(owner=user.pk), _PAID(owner=user.pk, limit=paid_limit)
+
+
+def tax_bills_listed_for(user: Any) -> list[TaxBill]:
+    """マイページ's tax bills: unpaid first, by due date."""
+    resident = getattr(user, "resident_id", None)
+    return _TAX_BILLS(resident=resident) if resident else []
 
 
 def charges_for_submission(submission: Any) -> list[Charge]:

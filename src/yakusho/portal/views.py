@@ -18,13 +18,11 @@ from .forms import DisplayForm
 def home(request: HttpRequest) -> HttpResponse:
     from yakusho.procedures import selectors as procedure_selectors
 
+    catalogue = procedure_selectors.catalogue()
     return render(
         request,
         "portal/home.html",
-        {
-            "popular": procedure_selectors.published_procedures()[:6],
-            "life_events": procedure_selectors.life_events(),
-        },
+        {"popular": catalogue.procedures[:6], "life_events": catalogue.life_events},
     )
 
 
@@ -48,10 +46,10 @@ def mypage(request: HttpRequest) -> HttpResponse:
                 {"submission": s, "status_text": procedure_selectors.status_text(s)}
                 for s in submissions
             ],
-            "bundles": procedure_selectors.bundles_of(request.user),
+            "bundles": procedure_selectors.bundles_listed_for(request.user),
             "unpaid": unpaid,
             "paid": paid,
-            "tax_bills": payment_selectors.tax_bills_of(request.user),
+            "tax_bills": payment_selectors.tax_bills_listed_for(request.user),
             "breadcrumbs": [(_("ホーム"), reverse("portal:home")), (_("マイページ"), "")],
         },
     )

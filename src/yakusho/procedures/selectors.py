@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import get_language
 
-from yakusho.core.reads import row_by
+from yakusho.core.reads import Statement, row_by
 
 from .engine import FormDefinition
 from .engine.i18n import Localized, localize
@@ -70,9 +70,16 @@ class Catalogue:
     def procedure(self, pk: int) -> Procedure | None:
         return self._by_pk.get(pk)
 
+    def procedure_by_code(self, code: str) -> Procedure | None:
+        return self._by_code.get(code)
+
     @cached_property
     def _by_pk(self) -> dict[int, Procedure]:
         return {p.pk: p for p in self.procedures}
+
+    @cached_property
+    def _by_code(self) -> dict[str, Procedure]:
+        return {p.code: p for p in self.procedures}
 
 
 _catalogue_kept: tuple[tuple, Catalogue] | None = None
@@ -129,6 +136,12 @@ def _in_name(name: str, words: list[str]) -> bool:
     return any(w in form for w in words for form in readable)
 
 
+def published_procedure(code: str) -> Procedure | None:
+    """A published procedure's page data, from the catalogue (one small freshness check
+    instead of building and running the procedure's joined read)."""
+    return catalogue().procedure_by_code(code)
+
+
 def life_events() -> list[LifeEvent]:
     return catalogue().life_events
 
@@ -175,34 +188,51 @@ def _with_procedures(*lists: list[Any]) -> None:
         row.procedure = published.procedure(row.procedure_id) or withdrawn[row.procedure_id]
 
 
-def _own_submissions(user: Any, limit: int) -> list[Submission]:
-    # What the lists show; the answers stay in the database.
-    submissions = (
-        Submission.objects.filter(owner=user)
+# What the lists show; the answers stay in the database.
+_OWN_SUBMISSIONS = Statement(
+    lambda owner, limit: (
+        Submission.objects.filter(owner_id=owner)
         .only("receipt_number", "procedure_id", "language", "status", "submitted_at")
-        .order_by("-submitted_at")
-    )
-    return list(submissions[:limit])
+        .order_by("-submitted_at")[:limit]
+    ),
+    bind=("owner",),
+)
+# The resident's own drafts, not those in a bundle or kept by staff at the counter.
+_OWN_DRAFTS = Statement(
+    lambda owner: (
+        Draft.objects.filter(owner_id=owner, bundle__isnull=True, assisted_by__isnull=True)
+        .only("key", "updated_at", "expires_at", "procedure_id")
+        .order_by("-updated_at")
+    ),
+    bind=("owner",),
+)
+_OWN_BUNDLES = Statement(
+    lambda owner: (
+        Bundle.objects.filter(owner_id=owner).select_related("life_event").order_by("-created_at")
+    ),
+    bind=("owner",),
+)
 
 
 def submissions_of(user: Any, *, limit: int) -> list[Submission]:
     """The resident's newest submissions, with their procedures."""
-    submissions = _own_submissions(user, limit)
+    submissions = _OWN_SUBMISSIONS(owner=user.pk, limit=limit)
     _with_procedures(submissions)
     return submissions
 
 
 def drafts_and_submissions_of(user: Any, *, limit: int) -> tuple[list[Draft], list[Submission]]:
-    """マイページ's lists: the resident's own drafts (not those in a bundle or kept by staff at
-    the counter) and newest submissions, with their procedures, in three small queries."""
-    drafts = list(
-        Draft.objects.filter(owner=user, bundle__isnull=True, assisted_by__isnull=True)
-        .only("key", "updated_at", "expires_at", "procedure_id")
-        .order_by("-updated_at")
-    )
-    submissions = _own_submissions(user, limit)
+    """マイページ's lists: the resident's own drafts and newest submissions, with their
+    procedures, in two statements compiled once (and a third for a withdrawn procedure)."""
+    drafts = _OWN_DRAFTS(owner=user.pk)
+    submissions = _OWN_SUBMISSIONS(owner=user.pk, limit=limit)
     _with_procedures(drafts, submissions)
     return drafts, submissions
+
+
+def bundles_listed_for(user: Any) -> list[Bundle]:
+    """マイページ's list of the resident's bundles, with their life events."""
+    return _OWN_BUNDLES(owner=user.pk)
 
 
 def bundles_of(user: Any) -> QuerySet[Bundle]:

@@ -54,7 +54,9 @@ def finder(request: HttpRequest) -> HttpResponse:
 
 
 def detail(request: HttpRequest, code: str) -> HttpResponse:
-    procedure = get_object_or_404(selectors.published_procedures(), code=code)
+    procedure = selectors.published_procedure(code)
+    if procedure is None:
+        raise Http404
     return render(
         request,
         "procedures/detail.html",
