@@ -169,8 +169,13 @@ TEMPLATES = [
         "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            # `{% url %}` remembering links without arguments (docs/performance.md).
-            "builtins": ["yakusho.core.templatetags.cached_url"],
+            # `{% url %}` remembering links without arguments, and Django's i18n library with
+            # `{% translate %}` keeping its fixed texts per language, in every template
+            # without a `{% load %}` (docs/performance.md).
+            "builtins": [
+                "yakusho.core.templatetags.cached_url",
+                "yakusho.core.templatetags.kept_i18n",
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

@@ -1,3 +1,4 @@
+import uuid
 from unittest import mock
 
 import pytest
@@ -30,15 +31,31 @@ def test_a_link_without_arguments_is_reversed_once_per_language():
     assert reverse.call_count == 4  # two links, two languages; the second Japanese page none
 
 
-def test_links_with_arguments_and_as_are_reversed_every_time():
+def test_a_link_with_arguments_is_reversed_once_per_argument_and_language():
+    cached_url._reversed_with_arguments.clear()
+    source = "{% url 'procedures:detail' code %}"
+    with mock.patch.object(cached_url, "reverse", wraps=cached_url.reverse) as reverse:
+        with translation.override("ja"):
+            assert _render(source, code="tenshutsu") == "/ja/procedures/tenshutsu/"
+            assert _render(source, code="tenshutsu") == "/ja/procedures/tenshutsu/"
+            assert _render(source, code="jido-teate") == "/ja/procedures/jido-teate/"
+        with translation.override("en"):
+            assert _render(source, code="tenshutsu") == "/en/procedures/tenshutsu/"
+    assert reverse.call_count == 3
+
+
+def test_keyword_arguments_other_values_and_as_are_reversed_every_time():
     source = (
-        "{% url 'procedures:submission' number %}"
+        "{% url 'procedures:submission' number=number %}"
+        "{% url 'procedures:step' key step %}"
         "{% url 'procedures:finder' as finder %}[{{ finder }}]"
     )
+    key = uuid.uuid4()
     with mock.patch.object(cached_url, "reverse", wraps=cached_url.reverse) as reverse:
-        first = _render(source, number="ABC-123")
-        second = _render(source, number="XYZ-789")
+        first = _render(source, number="ABC-123", key=key, step="main")
+        second = _render(source, number="XYZ-789", key=key, step="main")
     assert "ABC-123" in first
+    assert f"/apply/{key}/main/" in first
     assert "XYZ-789" in second
     assert "[/ja/" in second
     assert reverse.call_count == 0  # Django's own node reversed these

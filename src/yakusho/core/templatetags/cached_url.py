@@ -1,11 +1,12 @@
-"""`{% url %}` for every template (a builtin in settings.TEMPLATES), remembering the links that
-take no arguments.
+"""`{% url %}` for every template (a builtin in settings.TEMPLATES), remembering links.
 
 A page's header and footer name the same dozen places on every request — the finder,
-マイページ, the display settings, sign-out — and reversing each costs as much as rendering a
-paragraph. Without arguments the answer depends only on the URLconf, the script prefix, the
-language (the /ja/ … prefix) and the application namespace, so it is kept per process under
-those. Links with arguments, and `{% url … as name %}`, are reversed as Django does.
+マイページ, the display settings, sign-out — and the finder the same procedures and life
+events; reversing each costs as much as rendering a paragraph. A link depends only on the
+URLconf, the script prefix, the language (the /ja/ … prefix), the application namespace and
+its arguments, so it is kept per process under those: links without arguments for good, links
+with positional text or number arguments (codes, keys) among the last few thousand. Keyword
+arguments, other values and `{% url … as name %}` are reversed as Django does.
 """
 
 from __future__ import annotations
@@ -23,11 +24,17 @@ register = template.Library()
 # comes from the request's environment.
 _LIMIT = 2000
 _reversed: dict[tuple, str] = {}
+# Links with arguments: one per draft or receipt too, so emptied when full.
+_WITH_ARGUMENTS_LIMIT = 5000
+_reversed_with_arguments: dict[tuple, str] = {}
 
 
 class CachedURLNode(URLNode):
     def render(self, context: template.Context) -> str:
-        if self.args or self.kwargs or self.asvar:
+        if self.kwargs or self.asvar:
+            return super().render(context)
+        args = tuple(arg.resolve(context) for arg in self.args)
+        if not all(type(arg) in (str, int) for arg in args):
             return super().render(context)
         view_name = self.view_name.resolve(context)
         try:
@@ -40,12 +47,17 @@ class CachedURLNode(URLNode):
         urlconf = get_urlconf()
         # The resolver object itself: a test that swaps the URLconf gets a new one.
         key = (view_name, current_app, get_resolver(urlconf), get_script_prefix(), get_language())
-        url = _reversed.get(key)
+        kept, limit = (
+            (_reversed_with_arguments, _WITH_ARGUMENTS_LIMIT) if args else (_reversed, _LIMIT)
+        )
+        if args:
+            key += args
+        url = kept.get(key)
         if url is None:
-            url = reverse(view_name, urlconf=urlconf, current_app=current_app)
-            if len(_reversed) >= _LIMIT:
-                _reversed.clear()
-            _reversed[key] = url
+            url = reverse(view_name, args=args, urlconf=urlconf, current_app=current_app)
+            if len(kept) >= limit:
+                kept.clear()
+            kept[key] = url
         return conditional_escape(url) if context.autoescape else url
 
 
