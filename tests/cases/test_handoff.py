@@ -205,3 +205,21 @@ def test_pull_api_for_rpa(procedure, submit, client):
     )
     assert ack.json() == {"acknowledged": 1}
     assert client.get("/api/v1/handoff/cases", HTTP_AUTHORIZATION=f"Bearer {token}").json() == []
+
+
+def test_a_case_goes_to_its_procedure_s_active_targets_only(procedure, submit):
+    from yakusho.procedures.models import Procedure
+
+    wanted = HandoffTarget.objects.create(procedure=procedure, kind="csv", name="基幹システム")
+    HandoffTarget.objects.create(procedure=procedure, kind="email", name="旧", is_active=False)
+    other = Procedure.objects.create(
+        code="hoiku",
+        name="保育",
+        department=procedure.department,
+        category=procedure.category,
+        processing_days=5,
+    )
+    HandoffTarget.objects.create(procedure=other, kind="email", name="他の手続き")
+    submission = submit()
+    deliveries = HandoffDelivery.objects.filter(case__submission=submission)
+    assert [d.target for d in deliveries] == [wanted]

@@ -14,11 +14,12 @@ from django.utils import timezone
 
 from yakusho.accounts.selectors import scope_to_departments
 from yakusho.core.japanese.kana import search_key
+from yakusho.core.reads import Statement
 from yakusho.procedures.engine import FormDefinition
 from yakusho.procedures.engine.summary import display
 from yakusho.procedures.receipt import normalize_receipt_number
 
-from .models import OPEN_STATES, AnswerVersion, Case
+from .models import OPEN_STATES, AnswerVersion, Case, HandoffTarget
 
 SORTS = {
     "due": ("due_date", "received_at"),
@@ -197,6 +198,19 @@ def procedure_stats(procedure_id: int, *, months: int = 12) -> list[MonthStats]:
             )
         )
     return result
+
+
+_ACTIVE_HANDOFF_TARGETS = Statement(
+    lambda procedure: HandoffTarget.objects.filter(procedure_id=procedure, is_active=True).order_by(
+        "pk"
+    ),
+    bind=("procedure",),
+)
+
+
+def active_handoff_targets(procedure_id: int) -> list[HandoffTarget]:
+    """Where a procedure's new cases go; read on every send, before its transaction."""
+    return _ACTIVE_HANDOFF_TARGETS(procedure=procedure_id)
 
 
 def case_of_submission(submission: Any) -> Case | None:

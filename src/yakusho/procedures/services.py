@@ -337,7 +337,9 @@ def submission_create(
     charged = procedure.payment_timing == "before" and fee > 0
     # Read and render before the transaction: on SQLite it holds the database's single write
     # lock, so whatever runs inside it runs one submission at a time (docs/performance.md).
-    handoff_targets = list(procedure.handoff_targets.filter(is_active=True))
+    from yakusho.cases.selectors import active_handoff_targets
+
+    handoff_targets = active_handoff_targets(procedure.pk)
     for attempt in range(5):
         now = timezone.now()
         submission = Submission(

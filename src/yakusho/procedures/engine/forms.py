@@ -467,9 +467,18 @@ def build_step_form(
                 existing=list(answers.get(item.key) or []) if item.type == "file" else [],
             )
         )
-    form_class = type("StepForm", (jp.Form,), dict(form_fields))
-    form = form_class(data=data, files=files, initial=initial, prefix=None)
+    form = _StepDjangoForm(form_fields, data=data, files=files, initial=initial, prefix=None)
     return StepForm(definition, step, answers, form, blocks, row_counts, sources, locked)
+
+
+class _StepDjangoForm(jp.Form):
+    """A step's Django form, with the fields made for this request used as they are: a form
+    class declared per request would be built by the metaclass and then deep-copy them."""
+
+    def __init__(self, fields: dict[str, forms.Field], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.fields = fields
+        jp.apply_messages(self)
 
 
 def _row_count(item: Field, answers: Answers, data: Any) -> int:
