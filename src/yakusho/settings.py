@@ -169,9 +169,9 @@ TEMPLATES = [
         "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            # `{% url %}` remembering links without arguments, and Django's i18n library with
-            # `{% translate %}` keeping its fixed texts per language, in every template
-            # without a `{% load %}` (docs/performance.md).
+            # `{% url %}` remembering links, and Django's i18n library with `{% translate %}`
+            # keeping its fixed texts per language, in every template without a `{% load %}`
+            # (ADR 0010).
             "builtins": [
                 "yakusho.core.templatetags.cached_url",
                 "yakusho.core.templatetags.kept_i18n",
