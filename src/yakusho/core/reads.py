@@ -20,6 +20,17 @@ from django.db import connections, models, router
 from django.db.models.query import ModelIterable, get_related_populators
 
 M = TypeVar("M", bound=models.Model)
+# (position in the row, its converters, the column expression they are given)
+Converters = tuple[tuple[int, tuple[Callable[..., Any], ...], Any], ...]
+
+
+def _converted(row: tuple, converters: Converters, connection: Any) -> list[Any]:
+    """The row's values as the ORM gives them (JSON, UUIDs, dates on SQLite)."""
+    values = list(row)
+    for position, functions, expression in converters:
+        for function in functions:
+            values[position] = function(values[position], expression, connection)
+    return values
 
 
 @dataclass(frozen=True)
@@ -27,8 +38,7 @@ class _Select:
     sql: str
     attnames: tuple[str, ...]
     key: models.Field
-    # (position in the row, its converters, the column expression they are given)
-    converters: tuple[tuple[int, tuple[Callable[..., Any], ...], Any], ...]
+    converters: Converters
 
 
 @functools.cache
@@ -62,11 +72,7 @@ def row_by(model: type[M], field_name: str, value: Any, *, using: str | None = N
         row = cursor.fetchone()
     if row is None:
         return None
-    values = list(row)
-    for position, converters, column in select.converters:
-        for converter in converters:
-            values[position] = converter(values[position], column, connection)
-    return model.from_db(alias, select.attnames, values)
+    return model.from_db(alias, select.attnames, _converted(row, select.converters, connection))
 
 
 # Stand-ins for the bound values while a statement is compiled: integers inside the 32-bit
@@ -81,7 +87,7 @@ class _Plan:
     # (argument name, positions in params, int or str as the compiled value was)
     slots: tuple[tuple[str, tuple[int, ...], type], ...]
     col_count: int
-    converters: tuple[tuple[int, tuple[Callable[..., Any], ...], Any], ...]
+    converters: Converters
     model: type[models.Model]
     model_fields: slice
     init_list: tuple[str, ...]
@@ -173,10 +179,7 @@ class Statement(Generic[M]):
 
     @staticmethod
     def _instance(plan: _Plan, alias: str, connection: Any, row: tuple) -> Any:
-        values = list(row[: plan.col_count])
-        for position, converters, expression in plan.converters:
-            for converter in converters:
-                values[position] = converter(values[position], expression, connection)
+        values = _converted(row[: plan.col_count], plan.converters, connection)
         obj = plan.model.from_db(alias, plan.init_list, values[plan.model_fields])
         for populator in plan.related_populators:
             populator.populate(values, obj)

@@ -26,18 +26,15 @@ def charge_type_exists(code: str) -> bool:
 
 
 def charges_of(user: Any) -> QuerySet[Charge]:
+    """The user's charges, newest first (`user` may be the user's key)."""
     # The API shows only the charges' own fields: no joins.
     return Charge.objects.filter(owner=user).order_by("-created_at")
 
 
 def _charges_shown(owner: int) -> QuerySet[Charge]:
     # The columns マイページ shows.
-    return (
-        Charge.objects.filter(owner_id=owner)
-        .order_by("-created_at")
-        .only(
-            "reference", "description", "description_translations", "amount", "due_date", "paid_at"
-        )
+    return charges_of(owner).only(
+        "reference", "description", "description_translations", "amount", "due_date", "paid_at"
     )
 
 
@@ -47,12 +44,16 @@ _UNPAID = Statement(
 _PAID = Statement(
     lambda owner, limit: _charges_shown(owner).exclude(paid_at=None)[:limit], bind=("owner",)
 )
-_TAX_BILLS = Statement(
-    lambda resident: TaxBill.objects.filter(resident_id=resident).order_by(
+
+
+def _tax_bills(resident: Any) -> QuerySet[TaxBill]:
+    # Unpaid first, by due date.
+    return TaxBill.objects.filter(resident_id=resident).order_by(
         F("paid_on").asc(nulls_first=True), "due_date"
-    ),
-    bind=("resident",),
-)
+    )
+
+
+_TAX_BILLS = Statement(_tax_bills, bind=("resident",))
 
 
 def unpaid_and_paid_of(user: Any, *, paid_limit: int) -> tuple[list[Charge], list[Charge]]:
@@ -89,9 +90,7 @@ def live_payment(charge: Charge) -> Payment | None:
 def tax_bills_of(user: Any) -> QuerySet[TaxBill]:
     if not getattr(user, "resident_id", None):
         return TaxBill.objects.none()
-    return TaxBill.objects.filter(resident_id=user.resident_id).order_by(
-        F("paid_on").asc(nulls_first=True), "due_date"
-    )
+    return _tax_bills(user.resident_id)
 
 
 # --- staff ---------------------------------------------------------------------------------

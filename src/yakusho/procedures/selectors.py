@@ -206,12 +206,14 @@ _OWN_DRAFTS = Statement(
     ),
     bind=("owner",),
 )
-_OWN_BUNDLES = Statement(
-    lambda owner: (
-        Bundle.objects.filter(owner_id=owner).select_related("life_event").order_by("-created_at")
-    ),
-    bind=("owner",),
-)
+
+
+def _bundles(owner: Any) -> QuerySet[Bundle]:
+    # `owner`: the user, or the user's key.
+    return Bundle.objects.filter(owner=owner).select_related("life_event").order_by("-created_at")
+
+
+_OWN_BUNDLES = Statement(_bundles, bind=("owner",))
 
 
 def submissions_of(user: Any, *, limit: int) -> list[Submission]:
@@ -236,14 +238,9 @@ def bundles_listed_for(user: Any) -> list[Bundle]:
 
 
 def bundles_of(user: Any) -> QuerySet[Bundle]:
-    return (
-        Bundle.objects.filter(owner=user)
-        .select_related("life_event")
-        .prefetch_related(
-            Prefetch("submissions", queryset=Submission.objects.select_related("procedure")),
-            Prefetch("drafts", queryset=Draft.objects.select_related("procedure")),
-        )
-        .order_by("-created_at")
+    return _bundles(user).prefetch_related(
+        Prefetch("submissions", queryset=Submission.objects.select_related("procedure")),
+        Prefetch("drafts", queryset=Draft.objects.select_related("procedure")),
     )
 
 

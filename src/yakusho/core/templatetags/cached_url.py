@@ -46,12 +46,17 @@ class CachedURLNode(URLNode):
                 current_app = None
         urlconf = get_urlconf()
         # The resolver object itself: a test that swaps the URLconf gets a new one.
-        key = (view_name, current_app, get_resolver(urlconf), get_script_prefix(), get_language())
+        key = (
+            view_name,
+            current_app,
+            get_resolver(urlconf),
+            get_script_prefix(),
+            get_language(),
+            *args,
+        )
         kept, limit = (
             (_reversed_with_arguments, _WITH_ARGUMENTS_LIMIT) if args else (_reversed, _LIMIT)
         )
-        if args:
-            key += args
         url = kept.get(key)
         if url is None:
             url = reverse(view_name, args=args, urlconf=urlconf, current_app=current_app)

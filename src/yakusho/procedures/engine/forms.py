@@ -92,10 +92,21 @@ class Block:
     kind: str  # "field", "parts", "group", "info", "files"
     item: Field | None = None
     names: list[str] = field(default_factory=list)
-    rows: list[list[Block]] = field(default_factory=list)
+    rows: list[GroupRow] = field(default_factory=list)
     conditional: bool = False
     source: str = ""  # where a prefilled value came from
     existing: list[dict] = field(default_factory=list)
+    add_label: str = ""  # a group's 「もう1人追加する」
+
+
+@dataclass
+class GroupRow:
+    """One row of a group as the page shows it: its heading, its members' blocks and the
+    label of the button that removes it."""
+
+    heading: str
+    blocks: list[Block]
+    remove_label: str
 
 
 def _label(item: Field) -> str:
@@ -324,12 +335,17 @@ class StepForm:
         return self.form.errors
 
 
-def row_heading(group: Field, number: int) -> str:
-    """A group row's heading, which also names its fields in the error summary."""
+def _row_words(group: Field, number: int) -> tuple[str, str]:
+    """A group row's heading, which also names its fields in the error summary, and the label
+    of its remove button: 「児童（2人目）」 or 「品物（2点目）」 as the group counts its rows."""
     values = {"label": _label(group), "number": number}
     if group.spec.get("counted_as") == "items":
-        return _("%(label)s（%(number)s点目）") % values
-    return _("%(label)s（%(number)s人目）") % values
+        return _("%(label)s（%(number)s点目）") % values, _("%(number)s点目を削除する") % values
+    return _("%(label)s（%(number)s人目）") % values, _("%(number)s人目を削除する") % values
+
+
+def _add_label(group: Field) -> str:
+    return _("もう1点追加する") if group.spec.get("counted_as") == "items" else _("もう1人追加する")
 
 
 def _dynamic(item: Field, step: Step) -> bool:
@@ -404,7 +420,7 @@ def build_step_form(
             for index in range(count):
                 row_blocks = []
                 stored = answers.get(item.key) or []
-                row_label = row_heading(item, index + 1)
+                row_label, remove_label = _row_words(item, index + 1)
                 row_answers = {**answers, **(stored[index] if index < len(stored) else {})}
                 row = (f"{item.key}-{index}__", {m.key for m in item.members})
                 for member in item.members:
@@ -429,10 +445,15 @@ def build_step_form(
                             list(parts),
                         )
                     )
-                rows.append(row_blocks)
+                rows.append(GroupRow(row_label, row_blocks, remove_label))
             blocks.append(
                 Block(
-                    "group", item, rows=rows, conditional=dynamic, source=sources.get(item.key, "")
+                    "group",
+                    item,
+                    rows=rows,
+                    conditional=dynamic,
+                    source=sources.get(item.key, ""),
+                    add_label=_add_label(item),
                 )
             )
             continue

@@ -9,8 +9,6 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_lazy
 
-from ..engine.definition import Field
-from ..engine.forms import row_heading as _row_heading
 from ..engine.summary import Section, display
 from ..selectors import localized
 
@@ -93,9 +91,3 @@ def summary_list(
             )
         )
     return format_html('<dl class="summary-list">{}</dl>', mark_safe("".join(rows)))  # noqa: S308 - each row built by format_html
-
-
-@register.simple_tag
-def row_heading(group: Field, number: int) -> str:
-    """「児童（2人目）」 or 「品物（2点目）」: see `engine.forms.row_heading`."""
-    return _row_heading(group, number)
