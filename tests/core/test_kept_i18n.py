@@ -57,13 +57,14 @@ def test_escaping_follows_the_template_as_django_s_tag_does():
     assert theirs == "<b>&</b>|<i>"
 
 
-def test_no_template_of_ours_loads_django_s_own_i18n_tags():
-    """`{% load i18n %}` would replace the kept `{% translate %}` with Django's."""
+def test_no_template_of_ours_loads_django_s_own_i18n_or_static_tags():
+    """`{% load i18n %}` or `{% load static %}` would replace the kept `{% translate %}` or
+    `{% static %}` (core.templatetags.cached_url) with Django's."""
     package = Path(yakusho.__file__).parent
     loading = [
         str(path.relative_to(package))
         for path in package.rglob("templates/**/*")
         if path.suffix in {".html", ".txt"}
-        and re.search(r"\{% load [^%]*\bi18n\b", path.read_text(encoding="utf-8"))
+        and re.search(r"\{% load [^%]*\b(i18n|static)\b", path.read_text(encoding="utf-8"))
     ]
     assert loading == []

@@ -160,6 +160,26 @@ def steps(labels: list[str], current: int) -> str:
     )
 
 
+@register.simple_tag
+def breadcrumbs(trail: list[tuple[str, str]] | None) -> str:
+    """The trail of (label, link) pairs above the page's heading, the last one the page itself.
+    Written out here: it is on nearly every page, where a template include took 0.05 ms."""
+    if not trail:
+        return mark_safe("\n")
+    items = []
+    last = len(trail) - 1
+    for index, (label, url) in enumerate(trail):
+        if url and index != last:
+            items.append(format_html('<li><a href="{}">{}</a></li>', url, label))
+        else:
+            items.append(format_html('<li><span aria-current="page">{}</span></li>', label))
+    return format_html(
+        '<nav class="breadcrumbs" aria-label="{}"><ol>\n{}\n</ol></nav>\n',
+        _("パンくずリスト"),
+        mark_safe("".join(items)),  # noqa: S308 - built with format_html above
+    )
+
+
 @register.filter
 def wareki(value: dt.date | None) -> str:
     """2019-05-01 → 「令和元年5月1日」 (dates before 1873 stay in 西暦)."""

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
+import html
 import json
 from typing import Any
 
 from django import forms, template
-from django.template.defaultfilters import linebreaksbr
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_lazy
@@ -35,8 +35,6 @@ def condition_json(item: Any) -> str:
 def tr(context: template.Context, obj: Any, field: str) -> str:
     """A content field in the page's language (Japanese when not translated), marked with
     lang when it is not in the page's language."""
-    from django.utils.html import format_html
-
     value = localized(obj, field)
     page = context.get("LANGUAGE_CODE", "ja")
     if value.lang != page and page != "ja-x-easy":
@@ -66,28 +64,34 @@ def summary_list(
     the check page is on every submission's path, and a template renders each row's dozen
     nodes one at a time (docs/performance.md)."""
     changeable = bool(change_url) and section.step_key != "_computed"
-    change = gettext("変更")
+    if changeable:
+        link_head = (
+            f'\n<dd><a href="{_escaped(change_url)}?return=check">{_escaped(gettext("変更"))}'
+        )
     rows = []
     for row in section.rows:
+        label = _escaped(row.label)
         source = ""
         if sources and row.source:
-            label = SOURCE_TAGS.get(row.source) or gettext("ほかの申請と共通")
-            source = format_html(' <span class="tag tag--green">{}</span>', label)
+            tag = SOURCE_TAGS.get(row.source) or gettext("ほかの申請と共通")
+            source = f' <span class="tag tag--green">{_escaped(tag)}</span>'
         link = ""
         if changeable and row.key not in locked:
-            link = format_html(
-                '\n<dd><a href="{}?return=check">{}<span class="visually-hidden"> {}</span></a></dd>',
-                change_url,
-                change,
-                row.label,
-            )
+            link = f'{link_head}<span class="visually-hidden"> {label}</span></a></dd>'
         rows.append(
-            format_html(
-                '<div class="summary-list__row"><dt>{}</dt><dd>{}{}</dd>{}</div>',
-                row.label,
-                linebreaksbr(row.value, autoescape=True),
-                source,
-                link,
-            )
+            f'<div class="summary-list__row"><dt>{label}</dt>'
+            f"<dd>{_lines(row.value)}{source}</dd>{link}</div>"
         )
-    return format_html('<dl class="summary-list">{}</dl>', mark_safe("".join(rows)))  # noqa: S308 - each row built by format_html
+    return mark_safe(f'<dl class="summary-list">{"".join(rows)}</dl>')  # noqa: S308 - escaped above
+
+
+def _escaped(value: Any) -> str:
+    """What `conditional_escape` gives, without its checks for lazy text on every call."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def _lines(value: Any) -> str:
+    """What `linebreaksbr` gives with autoescaping on."""
+    return _escaped(value).replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
