@@ -104,12 +104,17 @@ def _no_held_mail_connection():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """The cache (local memory in tests) must not carry one test's city into the next."""
+    """The cache (local memory in tests) and the form versions a process keeps must not carry
+    one test's city into the next."""
     from django.core.cache import cache
 
+    from yakusho.procedures.selectors import forget_kept_versions
+
     cache.clear()
+    forget_kept_versions()
     yield
     cache.clear()
+    forget_kept_versions()
 
 
 @pytest.fixture

@@ -429,3 +429,38 @@ def test_published_form_change_leaves_drafts_on_their_version(client, resident, 
     draft = Draft.objects.get(key=key)
     assert draft.version.number == 1
     assert "請求内容" in client.get(first).content.decode()
+
+
+def test_a_published_form_version_is_read_and_parsed_once_per_process(
+    client, resident, make_procedure
+):
+    from unittest import mock
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from yakusho.procedures import selectors, services
+    from yakusho.procedures.engine import FormDefinition
+
+    key, first = _start(client, make_procedure(BENEFIT))
+    client.get(first)
+    with (
+        CaptureQueriesContext(connection) as queries,
+        mock.patch.object(FormDefinition, "parse", wraps=FormDefinition.parse) as parsed,
+    ):
+        assert client.get(first).status_code == 200
+        assert client.get(f"/ja/apply/{key}/check/").status_code == 200
+    assert not [q for q in queries if "procedures_formversion" in q["sql"]]
+    assert parsed.call_count == 0
+
+    # A version still being written is read afresh every time: its edits show at once.
+    draft_version = services.form_version_save(
+        procedure=Draft.objects.get(key=key).procedure, definition=COPIES
+    )
+    assert selectors._form_version(draft_version.pk).state == "draft"
+    changed = {**COPIES, "steps": [{**COPIES["steps"][0], "title": {"ja": "新しい題"}}]}
+    draft_version.definition = changed
+    draft_version.save()
+    again = selectors._form_version(draft_version.pk)
+    assert again.definition["steps"][0]["title"] == {"ja": "新しい題"}
+    assert str(selectors.definition_of(again).steps[0].title) == "新しい題"

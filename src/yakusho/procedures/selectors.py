@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import get_language
@@ -149,8 +148,8 @@ def life_events() -> list[LifeEvent]:
 def draft_by_key(key: Any) -> Draft | None:
     """The draft with its procedure and form version. A form page or a send reads them on
     every request, and they seldom change: the procedure comes from the catalogue when it is
-    published, and a published form version — never edited again — from the cache. The
-    draft itself is read with a fixed statement (`core.reads`)."""
+    published, and a published form version — never edited again — is kept by the process.
+    The draft itself is read with a fixed statement (`core.reads`)."""
     draft = row_by(Draft, "key", key)
     if draft is None:
         return None
@@ -161,17 +160,35 @@ def draft_by_key(key: Any) -> Draft | None:
     return draft
 
 
+# Published (or retired) form versions with their parsed definitions, by key. Their
+# definitions never change, and a send and its check page read the draft's version and its
+# definition five times; from the shared cache they cost an unpickling and the definition a
+# JSON dump (to find its parsed form) each time. Bounded: emptied when full.
+_KEPT_VERSIONS_LIMIT = 500
+_kept_versions: dict[int, tuple[FormVersion, FormDefinition]] = {}
+
+
 def _form_version(pk: int) -> FormVersion:
-    key = f"procedures:form-version:{pk}"
-    version = cache.get(key)
-    if version is None:
-        version = FormVersion.objects.get(pk=pk)
-        if version.state != FormVersion.State.DRAFT:
-            cache.set(key, version, timeout=3600)
+    kept = _kept_versions.get(pk)
+    if kept is not None:
+        return kept[0]
+    version = FormVersion.objects.get(pk=pk)
+    if version.state != FormVersion.State.DRAFT:
+        if len(_kept_versions) >= _KEPT_VERSIONS_LIMIT:
+            _kept_versions.clear()
+        _kept_versions[pk] = (version, FormDefinition.parse(version.definition))
     return version
 
 
+def forget_kept_versions() -> None:
+    """For tests, whose rolled-back rows leave their keys to the next test's versions."""
+    _kept_versions.clear()
+
+
 def definition_of(version: FormVersion) -> FormDefinition:
+    kept = _kept_versions.get(version.pk)
+    if kept is not None and kept[0] is version:
+        return kept[1]
     return FormDefinition.parse(version.definition)
 
 

@@ -32,6 +32,7 @@ from .models import (
 )
 from .receipt import new_receipt_number
 from .search import search_text
+from .selectors import definition_of
 from .uploads import CheckedFile
 
 # --- catalog -------------------------------------------------------------------------------
@@ -324,7 +325,7 @@ def submission_create(
     """Send the draft. Idempotent by the draft's key: a second send (double click, second tab,
     back button, a retry after a timeout) returns the first submission."""
     staff_assisted = staff_assisted or draft.assisted_by_id is not None
-    definition = FormDefinition.parse(draft.version.definition)
+    definition = definition_of(draft.version)
     step = missing_step(definition, draft.answers)
     if step is not None:
         raise Incomplete(step)
@@ -522,7 +523,7 @@ def bundle_submit(*, bundle: Bundle, language: str) -> list[Submission]:
     """Send every draft of the bundle; each becomes a submission to its own department."""
     drafts = list(bundle.drafts.select_related("procedure", "version"))
     for draft in drafts:
-        step = missing_step(FormDefinition.parse(draft.version.definition), draft.answers)
+        step = missing_step(definition_of(draft.version), draft.answers)
         if step is not None:
             raise Incomplete(f"{draft.key}:{step}")
     submissions = [submission_create(draft=d, language=language) for d in drafts]

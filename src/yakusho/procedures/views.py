@@ -79,7 +79,7 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
     draft = services.draft_start(
         procedure=procedure, user=request.user, session_key=request.session.session_key
     )
-    definition = FormDefinition.parse(draft.version.definition)
+    definition = selectors.definition_of(draft.version)
     first = definition.visible_steps(draft.answers)[0].key
     return redirect("procedures:step", key=draft.key, step=first)
 
@@ -128,7 +128,7 @@ def step(request: HttpRequest, key: str, step: str) -> HttpResponse:
     draft = _draft(request, key)
     if isinstance(draft, HttpResponse):
         return draft
-    definition = FormDefinition.parse(draft.version.definition)
+    definition = selectors.definition_of(draft.version)
     current = definition.step(step)
     if current is None or not current.is_visible(draft.answers):
         raise Http404
@@ -185,7 +185,7 @@ def check(request: HttpRequest, key: str) -> HttpResponse:
     draft = _draft(request, key)
     if isinstance(draft, HttpResponse):
         return draft
-    definition = FormDefinition.parse(draft.version.definition)
+    definition = selectors.definition_of(draft.version)
     if request.method == "POST":
         try:
             submission = services.submission_create(draft=draft, language=request.LANGUAGE_CODE)
@@ -449,7 +449,7 @@ def bundle(request: HttpRequest, key: str) -> HttpResponse:
         return redirect("procedures:bundle", key=found.key)
     drafts = []
     for draft in found.drafts.all():
-        definition = FormDefinition.parse(draft.version.definition)
+        definition = selectors.definition_of(draft.version)
         missing = services.missing_step(definition, draft.answers)
         drafts.append(
             {
