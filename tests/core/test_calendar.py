@@ -53,11 +53,15 @@ def test_negative_days_refused():
 
 
 def test_city_sets_its_own_closure(settings):
+    received = dt.date(2026, 12, 25)
+    assert add_business_days(received, 2) == dt.date(2027, 1, 4)  # 12-28, then 01-04
     settings.YEAR_END_CLOSURE = "12-28..01-04"
     assert not is_business_day(dt.date(2026, 12, 28))
     assert not is_business_day(dt.date(2027, 1, 4))
+    assert add_business_days(received, 2) == dt.date(2027, 1, 6)
     settings.YEAR_END_CLOSURE = ""
     assert is_business_day(dt.date(2026, 12, 29))
+    assert add_business_days(received, 2) == dt.date(2026, 12, 29)
 
 
 @pytest.mark.parametrize("spec", ["12/29-1/3", "13-01..01-03", "12-29"])

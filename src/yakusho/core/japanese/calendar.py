@@ -58,6 +58,13 @@ def add_business_days(start: dt.date, days: int) -> dt.date:
     """The `days`-th business day after `start` (start itself not counted). 0 → start."""
     if days < 0:
         raise ValueError("days must not be negative")
+    return _business_day_after(start, days, settings.YEAR_END_CLOSURE)
+
+
+@lru_cache(maxsize=4096)
+def _business_day_after(start: dt.date, days: int, closure: str) -> dt.date:
+    """Kept: every send counts its deadline, mostly from the same few days (`closure` is in
+    the key so that a changed setting counts afresh)."""
     day = start
     remaining = days
     while remaining:
