@@ -118,3 +118,16 @@ def test_staff_cannot_remove_their_last_second_factor(client, totp):
     staff = _signed_in_staff(client, totp)
     client.post("/ja/accounts/2fa/totp/deactivate/")
     assert Authenticator.objects.filter(user=staff, type="totp").exists()
+
+
+def test_the_request_carries_the_signed_in_user_itself_not_a_lazy_wrapper(client):
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils.functional import SimpleLazyObject
+
+    anonymous = client.get("/ja/procedures/").wsgi_request.user
+    assert type(anonymous) is AnonymousUser
+    resident = UserFactory()
+    client.force_login(resident)
+    user = client.get("/ja/procedures/").wsgi_request.user
+    assert not isinstance(user, SimpleLazyObject)
+    assert user == resident

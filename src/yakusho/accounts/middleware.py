@@ -14,8 +14,10 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.middleware import get_user as request_user
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from yakusho.core.preferences import split_language_prefix
@@ -43,6 +45,11 @@ class StaffSessionMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
+        if isinstance(user, SimpleLazyObject):
+            # Needed here on every request anyway, the signed-in user replaces the lazy wrapper
+            # AuthenticationMiddleware set: every later read of it (a page reads it dozens of
+            # times) would otherwise go through the wrapper's proxy.
+            request.user = user = request_user(request)
         if user.is_authenticated and user.kind == User.Kind.STAFF:
             ended = self._session_ended(request)
             if ended:
