@@ -239,9 +239,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
             self.cfg.set("accesslog", "-" if args.access_log else None)
 
         def load(self) -> Callable:
+            from yakusho.core.warm import frozen_after_warm_up
             from yakusho.wsgi import application
 
-            return application
+            return frozen_after_warm_up(application)
 
     # The checks above opened a database connection in this, the master process. Its workers
     # are forked from it: a sync worker (one thread) would serve requests on the inherited
