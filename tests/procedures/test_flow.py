@@ -457,10 +457,10 @@ def test_a_published_form_version_is_read_and_parsed_once_per_process(
     draft_version = services.form_version_save(
         procedure=Draft.objects.get(key=key).procedure, definition=COPIES
     )
-    assert selectors._form_version(draft_version.pk).state == "draft"
+    assert selectors.form_version(draft_version.pk).state == "draft"
     changed = {**COPIES, "steps": [{**COPIES["steps"][0], "title": {"ja": "新しい題"}}]}
     draft_version.definition = changed
     draft_version.save()
-    again = selectors._form_version(draft_version.pk)
+    again = selectors.form_version(draft_version.pk)
     assert again.definition["steps"][0]["title"] == {"ja": "新しい題"}
     assert str(selectors.definition_of(again).steps[0].title) == "新しい題"

@@ -156,7 +156,7 @@ def draft_by_key(key: Any) -> Draft | None:
     procedure = catalogue().procedure(draft.procedure_id)
     if procedure is not None:
         draft.procedure = procedure
-    draft.version = _form_version(draft.version_id)
+    draft.version = form_version(draft.version_id)
     return draft
 
 
@@ -168,7 +168,7 @@ _KEPT_VERSIONS_LIMIT = 500
 _kept_versions: dict[int, tuple[FormVersion, FormDefinition]] = {}
 
 
-def _form_version(pk: int) -> FormVersion:
+def form_version(pk: int) -> FormVersion:
     kept = _kept_versions.get(pk)
     if kept is not None:
         return kept[0]

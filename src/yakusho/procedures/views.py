@@ -449,6 +449,7 @@ def bundle(request: HttpRequest, key: str) -> HttpResponse:
         return redirect("procedures:bundle", key=found.key)
     drafts = []
     for draft in found.drafts.all():
+        draft.version = selectors.form_version(draft.version_id)  # kept when published
         definition = selectors.definition_of(draft.version)
         missing = services.missing_step(definition, draft.answers)
         drafts.append(

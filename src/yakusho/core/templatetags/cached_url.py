@@ -33,17 +33,16 @@ register = template.Library()
 # Bounded although the keys are few (names in templates × languages): the script prefix
 # comes from the request's environment.
 _LIMIT = 2000
-_reversed: dict[tuple, str] = {}
+_reversed: dict[tuple, tuple[str, ...]] = {}
 # Links with arguments: one per draft or receipt too, so emptied when full.
 _WITH_ARGUMENTS_LIMIT = 5000
-_reversed_with_arguments: dict[tuple, str | list[str]] = {}
+_reversed_with_arguments: dict[tuple, tuple[str, ...]] = {}
 
 
 # One UUID argument (a draft's or a bundle's key) is reversed once as this stand-in and then
 # put where the stand-in stands: a key's text needs no quoting and matches what any UUID does.
 _STAND_IN = uuid.UUID("00000000-0000-4000-8000-000000000000")
 _STAND_IN_TEXT = str(_STAND_IN)
-_UNSET = object()
 _ROUTING = object()
 
 
@@ -59,10 +58,13 @@ class CachedURLNode(URLNode):
             elif type(arg) not in (str, int):
                 return super().render(context)
         view_name = self.view_name.resolve(context)
-        request = getattr(context, "request", None)
-        current_app = getattr(request, "current_app", _UNSET)
-        if current_app is _UNSET:
-            current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
+        try:
+            current_app = context.request.current_app
+        except AttributeError:
+            try:
+                current_app = context.request.resolver_match.namespace
+            except AttributeError:
+                current_app = None
         # The URLconf and the script prefix are the request's, read once per page (each read
         # of a context-local value costs more than the rest of a kept link); the language is
         # read every time, as `{% language %}` may change it inside a page.
@@ -78,23 +80,22 @@ class CachedURLNode(URLNode):
         kept, limit = (
             (_reversed_with_arguments, _WITH_ARGUMENTS_LIMIT) if args else (_reversed, _LIMIT)
         )
-        url = kept.get(key)
-        if url is None:
+        parts = kept.get(key)
+        if parts is None:
             try:
                 url = reverse(
                     view_name, args=reversed_args, urlconf=urlconf, current_app=current_app
                 )
             except NoReverseMatch:
                 return super().render(context)
-            if key_at is not None:
-                url = url.split(_STAND_IN_TEXT)
-                if len(url) != 2:  # the stand-in's text elsewhere in the link
-                    return super().render(context)
+            # The link before and after the key (all of it before, without a key).
+            parts = (url,) if key_at is None else tuple(url.split(_STAND_IN_TEXT))
+            if key_at is not None and len(parts) != 2:  # the stand-in's text elsewhere
+                return super().render(context)
             if len(kept) >= limit:
                 kept.clear()
-            kept[key] = url
-        if key_at is not None:
-            url = f"{url[0]}{args[key_at]}{url[1]}"
+            kept[key] = parts
+        url = parts[0] if key_at is None else f"{parts[0]}{args[key_at]}{parts[1]}"
         if self.asvar:
             context[self.asvar] = url
             return ""
