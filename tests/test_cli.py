@@ -174,7 +174,7 @@ def test_the_worker_yields_the_cpu_to_the_web_server(tmp_path):
     env = yakusho_env(tmp_path, **PRODUCTION)
     assert run_yakusho("manage", "migrate", "-v", "0", env=env).returncode == 0
     own, own_group = os.getpriority(os.PRIO_PROCESS, 0), _autogroup_nice(os.getpid())
-    for argv, lowered in ((["worker"], 10), (["worker", "--nice", "0"], 0)):
+    for argv, lowered in ((["worker"], 19), (["worker", "--nice", "0"], 0)):
         process = start_yakusho(*argv, env=env)
         try:
             read_until(process, "running")
@@ -189,7 +189,7 @@ def test_the_worker_yields_the_cpu_to_the_web_server(tmp_path):
     try:
         read_until(process, "running")
         if own_group is not None:
-            assert _autogroup_nice(process.pid) == 10
+            assert _autogroup_nice(process.pid) == 19
     finally:
         process.kill()
         process.wait()

@@ -416,9 +416,9 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument(
         "--nice",
         type=int,
-        default=10,
+        default=19,
         help="lower the worker's CPU priority by this much, so that on a machine it shares with "
-        "the web server residents' requests go first (default 10; 0 keeps it)",
+        "the web server residents' requests go first (default 19, the lowest; 0 keeps it)",
     )
     worker.set_defaults(func=cmd_worker)
 
