@@ -223,3 +223,37 @@ def test_a_case_goes_to_its_procedure_s_active_targets_only(procedure, submit):
     submission = submit()
     deliveries = HandoffDelivery.objects.filter(case__submission=submission)
     assert [d.target for d in deliveries] == [wanted]
+
+
+def test_sends_read_the_targets_once_until_they_change(procedure, resident):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from yakusho.procedures import selectors
+    from yakusho.procedures import services as procedure_services
+
+    def send(as_the_view_reads_it: bool = True) -> tuple[list[str], int]:
+        draft = procedure_services.draft_start(procedure=procedure, user=resident)
+        draft = procedure_services.draft_save_step(
+            draft=draft, step_key="main", answers={"children": 1, "note": ""}
+        )
+        if as_the_view_reads_it:  # its procedure is the catalogue's
+            draft = selectors.draft_by_key(draft.key)
+        with CaptureQueriesContext(connection) as queries:
+            submission = procedure_services.submission_create(draft=draft, language="ja")
+        reads = [q for q in queries if 'FROM "cases_handofftarget"' in q["sql"]]
+        targets = HandoffDelivery.objects.filter(case__submission=submission).order_by("pk")
+        return [d.target.name for d in targets], len(reads)
+
+    first = HandoffTarget.objects.create(procedure=procedure, kind="csv", name="基幹システム")
+    assert send() == (["基幹システム"], 1)
+    assert send() == (["基幹システム"], 0)
+    first.is_active = False
+    first.save()
+    assert send() == ([], 1)
+    HandoffTarget.objects.create(procedure=procedure, kind="email", name="課のメールボックス")
+    assert send() == (["課のメールボックス"], 1)
+    assert send() == (["課のメールボックス"], 0)
+    # Another instance of the procedure (here the fixture's) keeps nothing: read every time.
+    assert send(as_the_view_reads_it=False) == (["課のメールボックス"], 1)
+    assert send(as_the_view_reads_it=False) == (["課のメールボックス"], 1)

@@ -208,9 +208,20 @@ _ACTIVE_HANDOFF_TARGETS = Statement(
 )
 
 
-def active_handoff_targets(procedure_id: int) -> list[HandoffTarget]:
-    """Where a procedure's new cases go; read on every send, before its transaction."""
-    return _ACTIVE_HANDOFF_TARGETS(procedure=procedure_id)
+def active_handoff_targets(procedure: Any) -> list[HandoffTarget]:
+    """Where a procedure's new cases go; needed by every send, before its transaction. Kept
+    on the catalogue's own procedure (`procedures.selectors.catalogue`), which lives until a
+    table the catalogue watches changes — the hand-off targets' among them: a burst of sends
+    reads them once per process, and the send after a change reads them afresh."""
+    from yakusho.procedures.selectors import in_kept_catalogue
+
+    if not in_kept_catalogue(procedure):
+        return _ACTIVE_HANDOFF_TARGETS(procedure=procedure.pk)
+    kept = procedure.__dict__.get("_active_handoff_targets")
+    if kept is None:
+        kept = _ACTIVE_HANDOFF_TARGETS(procedure=procedure.pk)
+        procedure.__dict__["_active_handoff_targets"] = kept
+    return kept
 
 
 def case_of_submission(submission: Any) -> Case | None:

@@ -340,7 +340,7 @@ def submission_create(
     # lock, so whatever runs inside it runs one submission at a time (docs/performance.md).
     from yakusho.cases.selectors import active_handoff_targets
 
-    handoff_targets = active_handoff_targets(procedure.pk)
+    handoff_targets = active_handoff_targets(procedure)
     for attempt in range(5):
         now = timezone.now()
         submission = Submission(
