@@ -104,17 +104,17 @@ def _no_held_mail_connection():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """The cache (local memory in tests) and the form versions a process keeps must not carry
-    one test's city into the next."""
+    """The cache (local memory in tests) and the catalogue and form versions a process keeps
+    must not carry one test's city into the next."""
     from django.core.cache import cache
 
-    from yakusho.procedures.selectors import forget_kept_versions
+    from yakusho.procedures.selectors import forget_kept
 
     cache.clear()
-    forget_kept_versions()
+    forget_kept()
     yield
     cache.clear()
-    forget_kept_versions()
+    forget_kept()
 
 
 @pytest.fixture

@@ -464,3 +464,45 @@ def test_a_published_form_version_is_read_and_parsed_once_per_process(
     again = selectors.form_version(draft_version.pk)
     assert again.definition["steps"][0]["title"] == {"ja": "新しい題"}
     assert str(selectors.definition_of(again).steps[0].title) == "新しい題"
+
+
+def test_a_draft_s_pages_take_the_catalogue_found_current_within_a_second_and_a_save_asks(
+    client, resident, make_procedure
+):
+    from time import monotonic
+    from unittest import mock
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from yakusho.procedures import selectors, services
+
+    procedure = make_procedure(BENEFIT)
+    key, first = _start(client, procedure)
+    now = [monotonic()]
+
+    def clock() -> float:
+        return now[0]
+
+    def asked(request) -> tuple[str, int]:
+        """The page, and how many times it asked whether the catalogue changed."""
+        with CaptureQueriesContext(connection) as queries:
+            response = request()
+        stamps = [q for q in queries if "MAX(updated_at)" in q["sql"]]
+        return response.content.decode(), len(stamps)
+
+    with mock.patch.object(selectors, "monotonic", clock):
+        name = procedure.name
+        assert name in asked(lambda: client.get(first))[0]
+        procedure.name = "名前を変えた手続き"
+        services.procedure_save(procedure=procedure)
+        now[0] += 0.9
+        page, stamps = asked(lambda: client.get(first))
+        assert (name in page, stamps) == (True, 0)
+        now[0] += 0.2  # 1.1 s after the catalogue was last found current
+        page, stamps = asked(lambda: client.get(first))
+        assert ("名前を変えた手続き" in page, stamps) == (True, 1)
+        # Anything but a page asks at once (a send, a save, here the discard).
+        with CaptureQueriesContext(connection) as queries:
+            assert client.post(f"/ja/apply/{key}/discard/").status_code == 302
+        assert [q for q in queries if "MAX(updated_at)" in q["sql"]]

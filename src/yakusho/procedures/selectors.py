@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from time import monotonic
 from typing import Any
 
 from django.db import connection
@@ -84,18 +85,31 @@ class Catalogue:
         return {p.code: p for p in self.procedures}
 
 
-_catalogue_kept: tuple[tuple, Catalogue] | None = None
+# The kept catalogue: its stamp, itself, and when (time.monotonic) the stamp was last read.
+_catalogue_kept: tuple[tuple, Catalogue, float] | None = None
+
+# A page showing a draft (a form step, the check page) may take the catalogue as this process
+# found it up to this many seconds ago, without asking the database: a procedure changed by
+# the city shows there at most a second late, and its send — which does ask — acts on the
+# change at once. In a burst this saves every check page a statement.
+PAGE_CATALOGUE_MAX_AGE = 1.0
 
 
-def catalogue() -> Catalogue:
+def catalogue(*, max_age: float = 0.0) -> Catalogue:
     """The catalogue, kept in this process until it changes: every search needs the same few
-    dozen rows, which change a few times a day. Readers must not modify what they get."""
+    dozen rows, which change a few times a day. Readers must not modify what they get.
+    `max_age`: seconds since this process last found it current within which it is taken as
+    it is (0: ask the database now)."""
     global _catalogue_kept
     from django.db.models import Count, Q
 
-    stamp = _catalogue_stamp()
     kept = _catalogue_kept
+    asked_at = monotonic()
+    if kept is not None and asked_at - kept[2] < max_age:
+        return kept[1]
+    stamp = _catalogue_stamp()
     if kept is not None and kept[0] == stamp:
+        _catalogue_kept = (stamp, kept[1], asked_at)
         return kept[1]
     loaded = Catalogue(
         procedures=list(published_procedures()),
@@ -106,7 +120,7 @@ def catalogue() -> Catalogue:
         ),
         life_events=list(LifeEvent.objects.all()),
     )
-    _catalogue_kept = (stamp, loaded)
+    _catalogue_kept = (stamp, loaded, asked_at)
     return loaded
 
 
@@ -155,15 +169,16 @@ def life_events() -> list[LifeEvent]:
     return catalogue().life_events
 
 
-def draft_by_key(key: Any) -> Draft | None:
+def draft_by_key(key: Any, *, catalogue_max_age: float = 0.0) -> Draft | None:
     """The draft with its procedure and form version. A form page or a send reads them on
     every request, and they seldom change: the procedure comes from the catalogue when it is
-    published, and a published form version — never edited again — is kept by the process.
-    The draft itself is read with a fixed statement (`core.reads`)."""
+    published (`catalogue_max_age` as for `catalogue`), and a published form version — never
+    edited again — is kept by the process. The draft itself is read with a fixed statement
+    (`core.reads`)."""
     draft = row_by(Draft, "key", key)
     if draft is None:
         return None
-    procedure = catalogue().procedure(draft.procedure_id)
+    procedure = catalogue(max_age=catalogue_max_age).procedure(draft.procedure_id)
     if procedure is not None:
         draft.procedure = procedure
     draft.version = form_version(draft.version_id)
@@ -190,8 +205,11 @@ def form_version(pk: int) -> FormVersion:
     return version
 
 
-def forget_kept_versions() -> None:
-    """For tests, whose rolled-back rows leave their keys to the next test's versions."""
+def forget_kept() -> None:
+    """For tests, whose rolled-back rows leave their keys to the next test's rows: the kept
+    catalogue and form versions go."""
+    global _catalogue_kept
+    _catalogue_kept = None
     _kept_versions.clear()
 
 

@@ -106,8 +106,11 @@ def _refused(request: HttpRequest, reason: str, procedure: Procedure) -> HttpRes
 
 
 def _draft(request: HttpRequest, key: str) -> Draft | HttpResponse:
-    """The resident's own draft; a sent one leads to its submission; anyone else's is a 404."""
-    draft = selectors.draft_by_key(key)
+    """The resident's own draft; a sent one leads to its submission; anyone else's is a 404.
+    A page may show the procedure as the catalogue stood up to a second ago; a send, a save or
+    a discard asks whether it changed."""
+    max_age = selectors.PAGE_CATALOGUE_MAX_AGE if request.method == "GET" else 0.0
+    draft = selectors.draft_by_key(key, catalogue_max_age=max_age)
     if draft is None:
         sent = Submission.objects.filter(draft_key=key).first()
         if sent is not None and _may_see(request, sent):
