@@ -251,7 +251,7 @@ def log_tail(env: dict[str, str], name: str, lines: int = 30) -> str:
 def start_web(env: dict[str, str], port: int, *, workers: int = 0, threads: int = 1):
     """`yakusho serve` in a process group of its own, so a fault trial can SIGKILL the master
     and its workers at once. By default as production runs it: `yakusho serve`'s own number
-    of processes (2 × CPUs + 1), one thread each."""
+    of processes (CPUs + 1), one thread each."""
     log = _log(env, "web")
     sizing = [*(["--workers", str(workers)] if workers else []), "--threads", str(threads)]
     return subprocess.Popen(

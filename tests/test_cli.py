@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from yakusho.cli import build_parser
+from yakusho.cli import build_parser, web_processes
 
 from .process import free_port, read_rest, read_until, run_yakusho, start_yakusho, yakusho_env
 
@@ -220,3 +220,14 @@ def test_serve_runs_gunicorn_in_production_mode(tmp_path):
     finally:
         process.kill()
         process.wait()
+
+
+def test_serve_runs_one_process_per_cpu_and_one_more_unless_told(monkeypatch):
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert web_processes() == 3
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    assert web_processes() == 9
+    monkeypatch.setenv("WEB_CONCURRENCY", "5")
+    assert web_processes() == 5
+    assert web_processes(2) == 2  # --workers
