@@ -210,18 +210,14 @@ _ACTIVE_HANDOFF_TARGETS = Statement(
 
 def active_handoff_targets(procedure: Any) -> list[HandoffTarget]:
     """Where a procedure's new cases go; needed by every send, before its transaction. Kept
-    on the catalogue's own procedure (`procedures.selectors.catalogue`), which lives until a
-    table the catalogue watches changes — the hand-off targets' among them: a burst of sends
-    reads them once per process, and the send after a change reads them afresh."""
-    from yakusho.procedures.selectors import in_kept_catalogue
+    with the catalogue (`procedures.selectors.kept_for`), whose stamp covers the hand-off
+    targets' table: a burst of sends reads them once per process, and the send after a change
+    reads them afresh."""
+    from yakusho.procedures.selectors import kept_for
 
-    if not in_kept_catalogue(procedure):
-        return _ACTIVE_HANDOFF_TARGETS(procedure=procedure.pk)
-    kept = procedure.__dict__.get("_active_handoff_targets")
-    if kept is None:
-        kept = _ACTIVE_HANDOFF_TARGETS(procedure=procedure.pk)
-        procedure.__dict__["_active_handoff_targets"] = kept
-    return kept
+    return kept_for(
+        procedure, "handoff_targets", lambda: _ACTIVE_HANDOFF_TARGETS(procedure=procedure.pk)
+    )
 
 
 def case_of_submission(submission: Any) -> Case | None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cached_property
 from time import monotonic
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
@@ -69,6 +70,8 @@ class Catalogue:
     procedures: list[Procedure]
     categories: list[Category]
     life_events: list[LifeEvent]
+    # What other apps read for a procedure and keep as long as the catalogue (kept_for).
+    derived: dict[tuple[str, int], Any] = field(default_factory=dict, compare=False)
 
     def procedure(self, pk: int) -> Procedure | None:
         return self._by_pk.get(pk)
@@ -85,8 +88,13 @@ class Catalogue:
         return {p.code: p for p in self.procedures}
 
 
-# The kept catalogue: its stamp, itself, and when (time.monotonic) the stamp was last read.
-_catalogue_kept: tuple[tuple, Catalogue, float] | None = None
+class _Kept(NamedTuple):
+    stamp: tuple
+    catalogue: Catalogue
+    checked_at: float  # time.monotonic() when the stamp was last read
+
+
+_catalogue_kept: _Kept | None = None
 
 # A page showing a draft (a form step, the check page) may take the catalogue as this process
 # found it up to this many seconds ago, without asking the database: a procedure changed by
@@ -105,12 +113,12 @@ def catalogue(*, max_age: float = 0.0) -> Catalogue:
 
     kept = _catalogue_kept
     asked_at = monotonic()
-    if kept is not None and asked_at - kept[2] < max_age:
-        return kept[1]
+    if kept is not None and asked_at - kept.checked_at < max_age:
+        return kept.catalogue
     stamp = _catalogue_stamp()
-    if kept is not None and kept[0] == stamp:
-        _catalogue_kept = (stamp, kept[1], asked_at)
-        return kept[1]
+    if kept is not None and kept.stamp == stamp:
+        _catalogue_kept = _Kept(stamp, kept.catalogue, asked_at)
+        return kept.catalogue
     loaded = Catalogue(
         procedures=list(published_procedures()),
         categories=list(
@@ -120,15 +128,26 @@ def catalogue(*, max_age: float = 0.0) -> Catalogue:
         ),
         life_events=list(LifeEvent.objects.all()),
     )
-    _catalogue_kept = (stamp, loaded, asked_at)
+    _catalogue_kept = _Kept(stamp, loaded, asked_at)
     return loaded
 
 
-def in_kept_catalogue(procedure: Procedure) -> bool:
-    """Whether this is the kept catalogue's own instance, which is replaced when the
-    catalogue's tables change (so what is kept on it stays true). Asks no database."""
+T = TypeVar("T")
+
+
+def kept_for(procedure: Procedure, name: str, load: Callable[[], T]) -> T:
+    """`load()`, kept with the catalogue when `procedure` is the kept catalogue's own instance:
+    a new catalogue, loaded when a table its stamp covers changes, starts without it. Any other
+    instance (a withdrawn procedure, a caller's own) gets `load()` every time. Asks no
+    database itself."""
     kept = _catalogue_kept
-    return kept is not None and kept[1].procedure(procedure.pk) is procedure
+    if kept is None or kept.catalogue.procedure(procedure.pk) is not procedure:
+        return load()
+    key = (name, procedure.pk)
+    derived = kept.catalogue.derived
+    if key not in derived:
+        derived[key] = load()
+    return derived[key]
 
 
 def procedure_search(
@@ -285,7 +304,7 @@ def bundles_listed_for(user: Any) -> list[Bundle]:
 def bundles_of(user: Any) -> QuerySet[Bundle]:
     return _bundles(user).prefetch_related(
         Prefetch("submissions", queryset=Submission.objects.select_related("procedure")),
-        Prefetch("drafts", queryset=Draft.objects.select_related("procedure")),
+        Prefetch("drafts", queryset=Draft.objects.select_related("procedure__department")),
     )
 
 
